@@ -1,0 +1,30 @@
+/**
+ * Every size limit in one place, imported by schemas, storage, the link, the
+ * console and the CLI. Sizes are bytes of canonical (RFC 8785) UTF-8 JSON.
+ */
+export const limits = {
+  /** Party ids: 2–32 chars of [a-z0-9-]. */
+  partyId: /^[a-z0-9-]{2,32}$/,
+  /** Canonical header bytes. Heads grow with members: 64 members fit. */
+  headerBytes: 16 * 1024,
+  /** Canonical body bytes of one entry (attachments travel separately by hash). */
+  bodyBytes: 256 * 1024,
+  /** Entry ids referred to by one entry. */
+  refs: 64,
+  /** Members of one channel. */
+  members: 64,
+  /** Nesting depth accepted by the strict JSON parser. */
+  jsonDepth: 64,
+  /** Short single-line strings: subjects, names, reasons. */
+  shortText: 512,
+  /** Long texts: message text, readouts, narratives (characters). */
+  longText: 64 * 1024,
+  /** One attachment. */
+  attachmentBytes: 16 * 1024 * 1024,
+  /** Attachments on one entry. */
+  attachments: 16,
+  /** A link request (a batch of entries with bodies). */
+  linkRequestBytes: 8 * 1024 * 1024,
+  /** Entries in one link batch. */
+  batchEntries: 512,
+} as const;

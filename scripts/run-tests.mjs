@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs every compiled test file explicitly: Node 20's runner silently runs
+// nothing when handed a folder. PARLEY_TEST_FILTER narrows by path substring.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) find(path, out);
+    else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+const filter = process.env.PARLEY_TEST_FILTER ?? '';
+const files = readdirSync('packages')
+  .flatMap((pkg) => {
+    try {
+      return find(join('packages', pkg, 'dist'), []);
+    } catch {
+      return [];
+    }
+  })
+  .filter((file) => file.includes(filter))
+  .sort();
+
+if (files.length === 0) {
+  console.error('no test files found: run `npm run build` first');
+  process.exit(1);
+}
+const args = ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout'];
+if (process.env.PARLEY_TEST_CONCURRENCY) args.push(`--test-concurrency=${process.env.PARLEY_TEST_CONCURRENCY}`);
+const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
