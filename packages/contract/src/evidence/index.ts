@@ -1,0 +1,16 @@
+export {
+  type Bundle,
+  type BundleEntry,
+  type BundleMeta,
+  bundleEntrySchema,
+  bundleMetaSchema,
+  bundleSchema,
+  type Claim,
+  channelSectionSchema,
+  claimSchema,
+  evidenceFormat,
+  type KeyRangeJson,
+  keysSectionSchema,
+  type Proof,
+  proofSchema,
+} from './bundle.js';

@@ -1,0 +1,84 @@
+import type { EntryHeader } from '@parley/contract';
+import type { Signer } from '../crypto/ed25519.js';
+import { concatBytes, sha256, utf8 } from '../crypto/hash.js';
+import { domains } from '../domains.js';
+import { toBase64url } from '../encoding/base64.js';
+import { canonicalBytes } from '../jcs/canonicalize.js';
+import type { JsonValue } from '../jcs/parse.js';
+
+export type { EntryHeader, Head } from '@parley/contract';
+
+/** An entry before signing: everything the author decides. It has no `sig`. */
+export interface EntryDraft {
+  channel: string;
+  author: string;
+  seq: number;
+  prev: string | null;
+  time: string;
+  type: string;
+  heads?: EntryHeader['heads'];
+  refs?: string[];
+  body: JsonValue;
+}
+
+/** An entry as stored and sent. `body` is absent only where evidence withholds it. */
+export interface SignedEntry {
+  header: EntryHeader;
+  sig: string;
+  body?: JsonValue;
+}
+
+const entryPrefix = utf8.encode(domains.entry);
+
+/** SHA-256 of the header's canonical bytes: the entry's identity before base64url. */
+export function headerHash(header: EntryHeader): Uint8Array {
+  return sha256(canonicalBytes(header));
+}
+
+/**
+ * The entry id: base64url(SHA-256(JCS(header))).
+ *
+ * @example
+ * const id = entryId(entry.header); // 43 characters
+ */
+export function entryId(header: EntryHeader): string {
+  return toBase64url(headerHash(header));
+}
+
+/** The bytes an entry signature covers: the domain prefix, then SHA-256(JCS(header)). */
+export function entrySigningMessage(hash: Uint8Array): Uint8Array {
+  return concatBytes(entryPrefix, hash);
+}
+
+/** base64url(SHA-256(JCS(body))), the header's commitment to the body. */
+export function bodyHash(body: JsonValue): string {
+  return toBase64url(sha256(canonicalBytes(body)));
+}
+
+/**
+ * Signs a draft: fills the body hash and the signing key, then signs the
+ * header hash under the `parley/entry/v1` prefix. Rules (schemas, chain,
+ * domain rules) are the caller's to check before signing.
+ *
+ * @example
+ * const { id, entry } = signEntry({ channel, author: 'us-js', seq: 1, prev: null,
+ *   time: new Date().toISOString(), type: 'receipt', body: {} }, signer);
+ */
+export function signEntry(draft: EntryDraft, signer: Signer): { id: string; entry: SignedEntry } {
+  const header: EntryHeader = {
+    v: 1,
+    channel: draft.channel,
+    author: draft.author,
+    seq: draft.seq,
+    prev: draft.prev,
+    time: draft.time,
+    type: draft.type,
+    heads: draft.heads ?? {},
+    refs: draft.refs ?? [],
+    body: bodyHash(draft.body),
+    key: toBase64url(signer.publicKey),
+  };
+  const hash = headerHash(header);
+  const sig = toBase64url(signer.sign(entrySigningMessage(hash)));
+  return { id: toBase64url(hash), entry: { header, sig, body: draft.body } };
+}

@@ -1,0 +1,76 @@
+import { limits, ParleyError } from '@parley/contract';
+import { utf8 } from '../crypto/hash.js';
+
+/**
+ * RFC 8785 (JCS) canonical JSON of a plain JSON value: members sorted by
+ * UTF-16 code units, no whitespace, ECMAScript number and string forms.
+ * Refuses NaN and infinities, lone surrogates, undefined, functions, bigints,
+ * class instances and cycles, naming where the offending value sits.
+ *
+ * @example
+ * canonicalize({ b: 1, a: [true, 1e30] }); // '{"a":[true,1e+30],"b":1}'
+ */
+export function canonicalize(value: unknown): string {
+  return write(value, '$', 0);
+}
+
+/** UTF-8 bytes of {@link canonicalize}: what Parley hashes and signs. */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return utf8.encode(canonicalize(value));
+}
+
+function write(value: unknown, where: string, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where });
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new ParleyError('PARLEY_E_JSON_NUMBER', { where, reason: String(value) });
+      }
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (depth >= limits.jsonDepth) throw new ParleyError('PARLEY_E_JSON_DEPTH', { limit: limits.jsonDepth });
+      if (Array.isArray(value)) return writeArray(value, where, depth + 1);
+      return writeObject(value, where, depth + 1);
+    default:
+      throw new ParleyError('PARLEY_E_JSON_VALUE', { where, reason: `${typeof value} has no JSON form` });
+  }
+}
+
+function writeArray(value: unknown[], where: string, depth: number): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    if (i > 0) out += ',';
+    out += write(value[i], `${where}[${i}]`, depth);
+  }
+  return `${out}]`;
+}
+
+function writeObject(value: object, where: string, depth: number): string {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ParleyError('PARLEY_E_JSON_VALUE', {
+      where,
+      reason: `${proto?.constructor?.name ?? 'object'} is not plain`,
+    });
+  }
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, exactly as RFC 8785 section 3.2.3 asks.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) {
+      throw new ParleyError('PARLEY_E_JSON_VALUE', { where: `${where}.${key}`, reason: 'undefined has no JSON form' });
+    }
+    if (!key.isWellFormed()) throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where: `${where} (a key)` });
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${write(member, `${where}.${key}`, depth)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
