@@ -1,2 +1,6 @@
+export * from './charter/index.js';
+export * from './entries/index.js';
 export * from './errors/index.js';
+export * from './evidence/index.js';
+export * from './header/index.js';
 export { limits } from './limits.js';

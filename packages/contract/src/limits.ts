@@ -27,4 +27,10 @@ export const limits = {
   linkRequestBytes: 8 * 1024 * 1024,
   /** Entries in one link batch. */
   batchEntries: 512,
+  /** Proposed time slots in one request, counter or postponement. */
+  slots: 10,
+  /** Items of any other list in a body or the charter: people, units, agenda items, languages, mechanisms… */
+  listItems: 64,
+  /** Terms in a charter's bilingual glossary. */
+  glossaryTerms: 1000,
 } as const;

@@ -1,0 +1,34 @@
+/** The body of each entry type, inferred from its schema. */
+import type { BodyOf } from './body-schemas.js';
+
+export type CharterAmendBody = BodyOf<'charter-amend'>;
+export type CharterAcceptBody = BodyOf<'charter-accept'>;
+export type KeyRotateBody = BodyOf<'key-rotate'>;
+export type MechanismSuspendBody = BodyOf<'mechanism-suspend'>;
+export type MechanismResumeBody = BodyOf<'mechanism-resume'>;
+export type CheckpointBody = BodyOf<'checkpoint'>;
+export type CosignBody = BodyOf<'cosign'>;
+export type ReceiptBody = BodyOf<'receipt'>;
+export type LinkCheckBody = BodyOf<'link-check'>;
+export type LinkCheckAnswerBody = BodyOf<'link-check-answer'>;
+export type MessageBody = BodyOf<'message'>;
+export type MessageAckBody = BodyOf<'message-ack'>;
+export type MessageUnreadBody = BodyOf<'message-unread'>;
+export type TranslationBody = BodyOf<'translation'>;
+export type RequestBody = BodyOf<'request'>;
+export type RequestAcceptBody = BodyOf<'request-accept'>;
+export type RequestDeclineBody = BodyOf<'request-decline'>;
+export type RequestCounterBody = BodyOf<'request-counter'>;
+export type RequestWithdrawBody = BodyOf<'request-withdraw'>;
+export type MeetingBody = BodyOf<'meeting'>;
+export type MeetingConfirmBody = BodyOf<'meeting-confirm'>;
+export type MeetingPostponeBody = BodyOf<'meeting-postpone'>;
+export type MeetingCancelBody = BodyOf<'meeting-cancel'>;
+export type ReadoutBody = BodyOf<'readout'>;
+export type CommitmentProposeBody = BodyOf<'commitment-propose'>;
+export type CommitmentAgreeBody = BodyOf<'commitment-agree'>;
+export type CommitmentStatusBody = BodyOf<'commitment-status'>;
+export type IncidentReportBody = BodyOf<'incident-report'>;
+export type IncidentResponseBody = BodyOf<'incident-response'>;
+export type NotificationBody = BodyOf<'notification'>;
+export type NotificationAckBody = BodyOf<'notification-ack'>;
