@@ -2,7 +2,7 @@
 // Runs every compiled test file explicitly: Node 20's runner silently runs
 // nothing when handed a folder. PARLEY_TEST_FILTER narrows by path substring.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir, out) {
@@ -30,7 +30,22 @@ if (files.length === 0) {
   console.error('no test files found: run `npm run build` first');
   process.exit(1);
 }
-const args = ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout'];
+// Spec for people on stdout; TAP to a file, whose closing summary (# pass N, # fail N) is echoed last.
+mkdirSync('.tmp', { recursive: true });
+const tap = '.tmp/test-results.tap';
+const args = [
+  '--enable-source-maps',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tap}`,
+];
 if (process.env.PARLEY_TEST_CONCURRENCY) args.push(`--test-concurrency=${process.env.PARLEY_TEST_CONCURRENCY}`);
+console.log(`running ${files.length} test files`);
 const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });
+const summary = readFileSync(tap, 'utf8')
+  .split('\n')
+  .filter((line) => /^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(line));
+console.log(summary.join('\n'));
 process.exit(result.status ?? 1);
