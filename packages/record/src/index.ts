@@ -16,6 +16,8 @@ export {
 export { BundleChecker, type BundleCheckerOptions } from './bundle/checker.js';
 export type { Run } from './bundle/feed-runs.js';
 export type { CheckpointReport, ClaimReport, EvidenceReport, FeedReport } from './bundle/report.js';
+export { BundleSplitter, type SplitMode, type SplitSink } from './bundle/splitter.js';
+export { type StreamOptions, verifyBundleStream } from './bundle/stream.js';
 export { verifyBundle } from './bundle/verify.js';
 export { type CharterSignature, channelId, type SignedCharter, signCharter, verifyCharter } from './charter/charter.js';
 export { Ed25519Signer, type Signer, verifyEd25519 } from './crypto/ed25519.js';

@@ -324,6 +324,10 @@ function atEntry(error: unknown, index: number, raw: unknown): unknown {
   return Object.assign(wrapped, { proof: (error as { proof?: unknown }).proof });
 }
 
+const entries = (n: number) => (n === 1 ? '1 entry' : `${n} entries`);
+const seqs = (from: number, to: number) => (from === to ? `seq ${from}` : `seq ${from}–${to}`);
+const times = (from: string, to: string) => (from === to ? `at ${from}` : `${from} to ${to}`);
+
 function describe(report: EvidenceReport): string[] {
   const lines: string[] = [];
   if (report.channel) {
@@ -335,14 +339,14 @@ function describe(report: EvidenceReport): string[] {
     report.keysAnchored ? 'keys: anchored in the charter' : 'keys: as listed in the bundle (no charter to anchor them)',
   );
   for (const f of report.feeds) {
-    const runs = f.runs.map((r) => `seq ${r.fromSeq}–${r.toSeq} (${r.fromTime} to ${r.toTime})`).join(', ');
+    const runs = f.runs.map((r) => `${seqs(r.fromSeq, r.toSeq)} (${times(r.fromTime, r.toTime)})`).join(', ');
     lines.push(
-      `${f.author}: ${f.entries} entries authentic and chained, ${f.disclosed} with bodies disclosed: ${runs}`,
+      `${f.author}: ${entries(f.entries)} authentic and chained, ${f.disclosed} with bodies disclosed: ${runs}`,
     );
   }
   for (const c of report.checkpoints) {
     const cos = c.cosigners.map((s) => `${s.party} at ${s.time}`).join(', ') || 'no cosigners';
-    lines.push(`checkpoint ${c.index}: ${c.author}'s feed had ${c.size} entries (root ${c.root}); cosigned by ${cos}`);
+    lines.push(`checkpoint ${c.index}: ${c.author}'s feed had ${entries(c.size)} (root ${c.root}); cosigned by ${cos}`);
   }
   lines.push(
     ...report.proofs,

@@ -1,0 +1,58 @@
+import { isParleyError, ParleyError } from '@parley/contract';
+import { verifyCommand, verifyHelp } from './commands/verify.js';
+import { exitCodes, type Io } from './io.js';
+
+type Command = { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string };
+
+/** The commands this build has; DESIGN.md's "Command line" names the rest as they arrive. */
+const commands: Record<string, Command> = {
+  verify: { run: verifyCommand, help: verifyHelp, summary: 'verify an evidence bundle offline' },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return [
+    'usage: parley <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'parley help <command> for its options',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation and returns its exit code; every error is printed with its catalogued code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' && args[0] ? commands[args[0]] : undefined;
+    io.out(topic ? topic.help : usage());
+    return name === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new ParleyError('PARLEY_E_USAGE', { reason: `unknown command "${name}"; try parley help` });
+    if (args.includes('--help')) {
+      io.out(command.help);
+      return exitCodes.ok;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: Io): number {
+  if (isParleyError(error)) {
+    io.err(`parley: ${error.code}: ${error.message}`);
+    return error.code === 'PARLEY_E_USAGE' ? exitCodes.usage : exitCodes.failed;
+  }
+  // node:util parseArgs throws TypeErrors with codes for unknown or malformed options.
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    io.err(`parley: PARLEY_E_USAGE: ${(error as Error).message}`);
+    return exitCodes.usage;
+  }
+  io.err(`parley: PARLEY_E_INTERNAL: ${(error as Error)?.stack ?? String(error)}`);
+  return exitCodes.failed;
+}
