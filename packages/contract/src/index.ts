@@ -1,4 +1,6 @@
 export * from './charter/index.js';
+export { errorsMarkdown } from './docs/errors-doc.js';
+export { evidenceJsonSchema } from './docs/evidence-schema.js';
 export * from './entries/index.js';
 export * from './errors/index.js';
 export * from './evidence/index.js';
