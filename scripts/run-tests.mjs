@@ -2,7 +2,7 @@
 // Runs every compiled test file explicitly: Node 20's runner silently runs
 // nothing when handed a folder. PARLEY_TEST_FILTER narrows by path substring.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir, out) {
