@@ -1,3 +1,4 @@
+export * from './card/index.js';
 export * from './charter/index.js';
 export { errorsMarkdown } from './docs/errors-doc.js';
 export { evidenceJsonSchema } from './docs/evidence-schema.js';
@@ -6,3 +7,4 @@ export * from './errors/index.js';
 export * from './evidence/index.js';
 export * from './header/index.js';
 export { limits } from './limits.js';
+export * from './link/index.js';

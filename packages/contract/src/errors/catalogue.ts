@@ -173,6 +173,51 @@ export const catalogue = {
     cause: "The charter fails its schema, a member's signature is missing or wrong, or the channel id is not its hash.",
     fix: 'Use the charter exactly as every member signed it.',
   },
+  PARLEY_E_CARD: {
+    status: 400,
+    message: 'peer card is invalid: {reason}',
+    cause: 'The card fails its schema: a field is missing, extra or of the wrong form (DESIGN.md, "Words").',
+    fix: 'Pin the card exactly as `parley peer card` printed it on the peer; the reason names the field.',
+  },
+  PARLEY_E_CARD_SIGNATURE: {
+    status: 400,
+    message: 'peer card of {party} is not signed by the key it names',
+    cause: 'The card was changed after it was signed, or was signed with another key than its `key` field.',
+    fix: 'Do not pin it. Get the card again over a channel you trust and compare its key with the peer by voice.',
+  },
+  PARLEY_E_CARD_CERT: {
+    status: 400,
+    message: 'TLS certificate in the peer card of {party} is unusable: {reason}',
+    cause:
+      "The certificate does not parse, its SHA-256 differs from the card's fingerprint, it is not a self-signed end-entity (CA:FALSE) certificate for the party with an ECDSA P-256 key, or it is outside its validity period.",
+    fix: 'Ask the peer for a fresh card (`parley peer card`); an expired certificate needs new TLS keys on the peer.',
+  },
+  PARLEY_E_TLS_PIN: {
+    status: 403,
+    message: 'TLS certificate of {peer} does not match its pin: {reason}',
+    cause:
+      'The other end of a link presented a certificate whose SHA-256 is not the fingerprint pinned from its peer card, or a pin was given a certificate that is not the one its fingerprint names.',
+    fix: 'If the peer renewed its TLS keys, pin its new card (`parley peer add`); otherwise something else answers at that address: do not talk to it.',
+  },
+  PARLEY_E_KEY_EXISTS: {
+    status: 409,
+    message: 'key file {path} already exists',
+    cause: 'Parley never overwrites keys: replacing the identity key would cut the party off from its own feeds.',
+    fix: 'Use another --dir, or move the old key files away yourself if you mean to replace them.',
+  },
+  PARLEY_E_KEY_PERMISSIONS: {
+    status: 500,
+    message: 'key file {path} has mode {mode}: group and others must have no access',
+    cause: 'Like ssh, Parley refuses private keys that other users of the machine could read or change.',
+    fix: 'Run `chmod 600` on the file, and consider whether the key was exposed while it was readable.',
+  },
+  PARLEY_E_KEY_FILE: {
+    status: 500,
+    message: 'key file {path} is unusable: {reason}',
+    cause:
+      'A key or certificate file in the data directory is missing, not PEM, of the wrong kind, or does not match its pair.',
+    fix: 'Restore the data directory from a backup; `parley init` creates these files.',
+  },
 
   // Merkle trees, checkpoints, notes
   PARLEY_E_MERKLE_PROOF: {
