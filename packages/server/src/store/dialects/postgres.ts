@@ -1,0 +1,77 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Capabilities, StoreDialect } from '../capabilities.js';
+import type { Database } from '../database.js';
+
+export interface PostgresConfig {
+  /** Connection URL, e.g. PARLEY_DATABASE_URL. */
+  url: string;
+  /** Schema holding every table (created by migrate); default `public`. Lets tests and parties share one database. */
+  schema?: string;
+  /** Pool size. Default 10. */
+  maxConnections?: number;
+  /** Every transaction read-only: writes reject with PARLEY_E_IO (as on a hot standby). */
+  readonly?: boolean;
+}
+
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens a connection pool; with a schema, every connection's search_path is that schema alone. */
+export function openPostgres(config: PostgresConfig): StoreDialect {
+  const schema = config.schema ?? 'public';
+  if (!schemaName.test(schema)) throw new RangeError(`schema "${schema}" is not a plain lowercase SQL identifier`);
+  const settings = [
+    config.schema ? `-c search_path=${schema}` : '',
+    config.readonly ? '-c default_transaction_read_only=on' : '',
+  ].filter(Boolean);
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.maxConnections ?? 10,
+    application_name: 'parley',
+    ...(settings.length ? { options: settings.join(' ') } : {}),
+  });
+  // An idle connection that dies is dropped by the pool; the next query reports the failure.
+  pool.on('error', () => {});
+  const caps: Capabilities = {
+    lockFeedRow: 'for-update',
+    bytesType: 'bytea',
+    autoId: 'identity',
+    migrationSchema: schema,
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    caps,
+    location: redact(config.url, config.schema),
+    ioReason: postgresIoReason,
+  };
+}
+
+function redact(url: string, schema: string | undefined): string {
+  let where = url;
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    where = parsed.toString();
+  } catch {
+    where = 'postgres';
+  }
+  return schema ? `${where} (schema ${schema})` : where;
+}
+
+/**
+ * SQLSTATE classes of a database that cannot take writes: 53 insufficient
+ * resources (disk full), 58 system errors (I/O), 25006 read-only transaction
+ * (a hot standby), 57P03 cannot connect now; and the socket failing outright.
+ */
+export function postgresIoReason(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === '25006') return `read-only (${code})`;
+  if (code.startsWith('53')) return `disk full or out of resources (${code})`;
+  if (code.startsWith('58')) return `I/O error (${code})`;
+  if (code === '57P03' || /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|TIMEDOUT|PIPE)$/.test(code)) {
+    return `database unavailable (${code})`;
+  }
+  return undefined;
+}

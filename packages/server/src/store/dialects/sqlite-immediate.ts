@@ -1,0 +1,89 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely';
+
+type SqliteFile = BetterSqlite3.Database;
+
+/**
+ * SQLite the way a node writes it: every transaction (the store's and the
+ * migrator's) starts with BEGIN IMMEDIATE, taking the database's single write
+ * lock before its first read. Writers are thus serialised, also across
+ * processes, and none can fail later upgrading a stale read snapshot.
+ */
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #file: SqliteFile;
+  readonly #busyMs: number;
+
+  constructor(file: SqliteFile, busyMs: number) {
+    super({ database: file });
+    this.#file = file;
+    this.#busyMs = busyMs;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#file, this.#busyMs);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlAdapter();
+  }
+}
+
+/** SQLite runs DDL inside transactions too: tell the migrator, so a failed migration leaves nothing behind. */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #file: SqliteFile;
+  readonly #busyMs: number;
+
+  constructor(file: SqliteFile, busyMs: number) {
+    super({ database: file });
+    this.#file = file;
+    this.#busyMs = busyMs;
+  }
+
+  /** SQLite may already have rolled back by itself (a full disk, an I/O error): then there is nothing to undo. */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#file.inTransaction) await super.rollbackTransaction(connection);
+  }
+
+  /**
+   * Waits for another connection's write lock without blocking the event
+   * loop: SQLite's own busy handler sleeps synchronously, which would also
+   * stall the connection of this very process that holds the lock. So the
+   * handler is off while we poll, with a capped, jittered backoff.
+   */
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const deadline = Date.now() + this.#busyMs;
+    await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 0'));
+    try {
+      for (let wait = 1; ; wait = Math.min(wait * 2, 32)) {
+        try {
+          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+          return;
+        } catch (error) {
+          if (!isBusy(error) || Date.now() >= deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+      }
+    } finally {
+      await connection.executeQuery(CompiledQuery.raw(`pragma busy_timeout = ${this.#busyMs}`));
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ParleyError } from '@parley/contract';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { Capabilities, StoreDialect } from '../capabilities.js';
+import type { Database } from '../database.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate.js';
+
+export interface SqliteConfig {
+  /** The database file; created (with its folder's -wal and -shm companions) when missing. */
+  sqlitePath: string;
+  /** Opens the file read-only: every write rejects with PARLEY_E_IO. */
+  readonly?: boolean;
+  /** Caps the file's size: writes beyond it fail as on a full disk (PARLEY_E_IO). */
+  maxBytes?: number;
+  /** How long a writer waits for another process's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const caps: Capabilities = {
+  lockFeedRow: 'begin-immediate',
+  bytesType: 'blob',
+  autoId: 'autoincrement',
+  migrationSchema: undefined,
+};
+
+/** Opens the file with the pragmas DESIGN.md asks for: WAL, synchronous=FULL, foreign keys, a busy timeout. */
+export function openSqlite(config: SqliteConfig): StoreDialect {
+  const busyMs = Math.max(0, Math.trunc(config.busyTimeoutMs ?? 5000));
+  // better-sqlite3 says so with a bare TypeError; say it with the catalogue's code.
+  if (!existsSync(dirname(config.sqlitePath))) {
+    throw new ParleyError('PARLEY_E_IO', { op: 'open', path: config.sqlitePath, reason: 'its folder does not exist' });
+  }
+  const file = new SqliteDatabase(config.sqlitePath, {
+    readonly: config.readonly ?? false,
+    fileMustExist: config.readonly ?? false,
+  });
+  try {
+    file.pragma(`busy_timeout = ${busyMs}`);
+    if (!config.readonly) file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = FULL');
+    file.pragma('foreign_keys = ON');
+    if (config.maxBytes !== undefined) {
+      const pageSize = file.pragma('page_size', { simple: true }) as number;
+      file.pragma(`max_page_count = ${Math.max(1, Math.floor(config.maxBytes / pageSize))}`);
+    }
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(file, busyMs) });
+  return {
+    db,
+    caps,
+    location: config.sqlitePath,
+    ioReason: sqliteIoReason,
+  };
+}
+
+const reasons: Array<[RegExp, string]> = [
+  [/^(SQLITE_READONLY|EROFS|EACCES|EPERM)/, 'read-only'],
+  [/^(SQLITE_FULL|ENOSPC|EDQUOT)/, 'disk full'],
+  [/^(SQLITE_IOERR|EIO)/, 'I/O error'],
+  [/^SQLITE_CANTOPEN/, 'cannot open the file'],
+  [/^(SQLITE_CORRUPT|SQLITE_NOTADB)/, 'not a valid database file'],
+];
+
+/** SQLite's and the OS's codes for storage that cannot be written; other errors (constraints, bugs) are not I/O. */
+export function sqliteIoReason(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  const match = reasons.find(([pattern]) => pattern.test(code));
+  return match && `${match[1]} (${code})`;
+}

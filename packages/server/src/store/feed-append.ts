@@ -1,0 +1,132 @@
+import { ParleyError } from '@parley/contract';
+import {
+  type AcceptedEntry,
+  type FeedHead,
+  fromBase64url,
+  type SignedEntry,
+  sha256,
+  toBase64url,
+} from '@parley/record';
+import type { Kysely, Selectable } from 'kysely';
+import type { Capabilities, StoreDialect } from './capabilities.js';
+import type { Database, FeedsTable } from './database.js';
+import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
+import { insertNodes, loadTree } from './merkle-nodes.js';
+import { project } from './projections.js';
+import { writeTransaction } from './write-transaction.js';
+
+type FeedRow = Selectable<FeedsTable>;
+
+/** See Store.appendEntries: the head check happens under the feed's lock, so racing writers get PARLEY_E_GAP. */
+export async function appendEntries(
+  dialect: StoreDialect,
+  feed: { channel: string; author: string },
+  entries: readonly AcceptedEntry[],
+  storedAt: string,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(fromAccepted);
+  await writeTransaction(dialect, async (trx) => {
+    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
+    checkPlace(feed, row, rows);
+    await appendLocked(trx, row, rows, storedAt);
+  });
+}
+
+/** See Store.appendOwn: `build` runs while the feed is locked, so it always sees the true head. */
+export async function appendOwn(
+  dialect: StoreDialect,
+  feed: { channel: string; author: string },
+  build: (head: FeedHead | undefined) => { id: string; entry: SignedEntry },
+  storedAt: string,
+): Promise<{ id: string; entry: SignedEntry }> {
+  return writeTransaction(dialect, async (trx) => {
+    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
+    const built = build(headOf(row));
+    const entry = fromSigned(built.id, built.entry);
+    if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
+      throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
+    }
+    checkPlace(feed, row, [entry]);
+    await appendLocked(trx, row, [entry], storedAt);
+    return built;
+  });
+}
+
+export function headOf(row: FeedRow | undefined): FeedHead | undefined {
+  if (!row || row.seq === 0 || row.id === null || row.time === null) return undefined;
+  return { seq: row.seq, id: row.id, time: row.time };
+}
+
+/**
+ * Returns the feed row locked for this transaction, creating it (seq 0) on
+ * the feed's first entry. PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+ * transaction already holds the database's write lock.
+ */
+async function lockFeed(trx: Kysely<Database>, caps: Capabilities, channel: string, author: string): Promise<FeedRow> {
+  const select = () =>
+    trx
+      .selectFrom('feeds')
+      .selectAll()
+      .where('channel', '=', channel)
+      .where('author', '=', author)
+      .$if(caps.lockFeedRow === 'for-update', (q) => q.forUpdate())
+      .executeTakeFirst();
+  const row = await select();
+  if (row) return row;
+  const known = await trx.selectFrom('channels').select('id').where('id', '=', channel).executeTakeFirst();
+  if (!known) throw new ParleyError('PARLEY_E_UNKNOWN_CHANNEL', { channel });
+  await trx
+    .insertInto('feeds')
+    .values({ channel, author, seq: 0, id: null, time: null, tree_size: 0 })
+    .onConflict((oc) => oc.columns(['channel', 'author']).doNothing())
+    .execute();
+  return (await select())!;
+}
+
+/** The entries must continue the locked head exactly: same feed, seq head+1…, prev chained. */
+function checkPlace(feed: { channel: string; author: string }, row: FeedRow, entries: readonly EntryToStore[]): void {
+  let [seq, prev] = [row.seq, row.id];
+  for (const { id, header } of entries) {
+    if (header.channel !== feed.channel) {
+      throw new ParleyError('PARLEY_E_WRONG_CHANNEL', { got: header.channel, expected: feed.channel });
+    }
+    if (header.author !== feed.author) {
+      throw new ParleyError('PARLEY_E_UNKNOWN_AUTHOR', { author: header.author, channel: feed.channel });
+    }
+    if (header.seq !== seq + 1) {
+      throw new ParleyError('PARLEY_E_GAP', { author: feed.author, expected: seq + 1, got: header.seq, head: row.seq });
+    }
+    if (header.prev !== prev) {
+      throw new ParleyError('PARLEY_E_PREV_MISMATCH', { author: feed.author, seq: header.seq, prevSeq: seq });
+    }
+    [seq, prev] = [header.seq, id];
+  }
+}
+
+/** Entries, their Merkle nodes, the new head and the projections: all in the caller's transaction. */
+async function appendLocked(
+  trx: Kysely<Database>,
+  row: FeedRow,
+  entries: readonly EntryToStore[],
+  storedAt: string,
+): Promise<void> {
+  const { channel, author } = row;
+  for (const batch of chunks(entries)) {
+    await trx
+      .insertInto('entries')
+      .values(batch.map((e) => toInsert(e, storedAt)))
+      .execute();
+  }
+  const tree = await loadTree(trx, channel, author, row.tree_size);
+  const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
+  await insertNodes(trx, channel, author, nodes);
+  const last = entries[entries.length - 1]!.header;
+  await trx
+    .updateTable('feeds')
+    .set({ seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, tree_size: tree.size })
+    .where('channel', '=', channel)
+    .where('author', '=', author)
+    .execute();
+  await project(trx, entries);
+}

@@ -1,0 +1,59 @@
+import { compactRangeNodes, type MerkleNode, MerkleTree, type NodeId } from '@parley/record';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { chunks } from './entry-rows.js';
+
+/** The key of a node in the map {@link loadNodes} returns: `"level/index"`, as readerFromNodes uses. */
+export function merkleNodeKey(level: number, index: number): string {
+  return `${level}/${index}`;
+}
+
+/** Loads the named perfect-subtree hashes of one feed's tree; nodes not stored are absent. */
+export async function loadNodes(
+  db: Kysely<Database>,
+  channel: string,
+  author: string,
+  ids: readonly NodeId[],
+): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  for (const batch of chunks(ids, 100)) {
+    const rows = await db
+      .selectFrom('merkle_nodes')
+      .select(['level', 'idx', 'hash'])
+      .where('channel', '=', channel)
+      .where('author', '=', author)
+      .where((eb) => eb.or(batch.map(({ level, index }) => eb.and([eb('level', '=', level), eb('idx', '=', index)]))))
+      .execute();
+    for (const row of rows) found.set(merkleNodeKey(row.level, row.idx), new Uint8Array(row.hash));
+  }
+  return found;
+}
+
+/** Resumes a feed's tree from its size and the O(log n) compact-range nodes. */
+export async function loadTree(
+  db: Kysely<Database>,
+  channel: string,
+  author: string,
+  size: number,
+): Promise<MerkleTree> {
+  const nodes = await loadNodes(db, channel, author, compactRangeNodes(size));
+  return MerkleTree.fromReader(size, (level, index) => {
+    const hash = nodes.get(merkleNodeKey(level, index));
+    if (!hash) throw new Error(`Merkle node (${level}, ${index}) of ${author} in ${channel} is missing from the store`);
+    return hash;
+  });
+}
+
+export async function insertNodes(
+  db: Kysely<Database>,
+  channel: string,
+  author: string,
+  nodes: readonly MerkleNode[],
+): Promise<void> {
+  for (const batch of chunks(nodes)) {
+    await db
+      .insertInto('merkle_nodes')
+      .values(batch.map(({ level, index, hash }) => ({ channel, author, level, idx: index, hash: Buffer.from(hash) })))
+      .execute();
+  }
+}

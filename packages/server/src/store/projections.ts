@@ -1,0 +1,78 @@
+import type { EntryHeader } from '@parley/contract';
+import type { JsonValue } from '@parley/record';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, MessagesTable } from './database.js';
+import { chunks } from './entry-rows.js';
+
+/** What the projections read of an entry. */
+export interface ProjectedEntry {
+  id: string;
+  header: EntryHeader;
+  body: JsonValue;
+}
+
+/** The tables rebuilt from the record; nothing else reads or writes them but this module. */
+export const projectionTables = ['peer_heads', 'entry_refs', 'messages'] as const;
+
+/**
+ * Projects entries (any channels, any order) into peer_heads, entry_refs and
+ * messages. Every update is idempotent and order-independent (peer heads only
+ * grow), so a replay gives the same rows as the appends did, even when an
+ * append in another process commits while a rebuild runs.
+ */
+export async function project(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
+  await upsertPeerHeads(db, entries);
+  const refs = entries.flatMap(({ id, header }) =>
+    [...new Set(header.refs)].map((to) => ({ channel: header.channel, from_id: id, to_id: to })),
+  );
+  for (const batch of chunks(refs)) {
+    await db
+      .insertInto('entry_refs')
+      .values(batch)
+      .onConflict((oc) => oc.columns(['channel', 'to_id', 'from_id']).doNothing())
+      .execute();
+  }
+  const messages = entries.flatMap((e) => messageRow(e) ?? []);
+  for (const batch of chunks(messages)) {
+    await db
+      .insertInto('messages')
+      .values(batch)
+      .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing())
+      .execute();
+  }
+}
+
+/** An entry by `peer` proves what it holds: its own feed up to its seq, and each feed named in its heads. */
+async function upsertPeerHeads(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
+  const newest = new Map<string, { channel: string; peer: string; author: string; seq: number }>();
+  const see = (channel: string, peer: string, author: string, seq: number) => {
+    const key = JSON.stringify([channel, peer, author]);
+    if ((newest.get(key)?.seq ?? 0) < seq) newest.set(key, { channel, peer, author, seq });
+  };
+  for (const { header } of entries) {
+    see(header.channel, header.author, header.author, header.seq);
+    for (const [author, head] of Object.entries(header.heads)) see(header.channel, header.author, author, head.seq);
+  }
+  // One row per key per statement: PostgreSQL refuses an upsert that touches a row twice.
+  for (const batch of chunks([...newest.values()])) {
+    await db
+      .insertInto('peer_heads')
+      .values(batch)
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'peer', 'author'])
+          .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
+          .where((eb) => eb('excluded.seq', '>', eb.ref('peer_heads.seq'))),
+      )
+      .execute();
+  }
+}
+
+function messageRow({ id, header, body }: ProjectedEntry): Insertable<MessagesTable> | undefined {
+  if (header.type !== 'message' || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { precedence, subject, serial, language } = body;
+  if (typeof precedence !== 'string' || typeof subject !== 'string') return undefined;
+  if (typeof serial !== 'number' || typeof language !== 'string') return undefined;
+  const { channel, author, seq, time } = header;
+  return { channel, author, seq, id, time, precedence, subject, serial, language };
+}

@@ -1,0 +1,176 @@
+import type { AcceptedEntry, FeedHead, ForkProof, SignedEntry } from '@parley/record';
+
+/**
+ * The node's storage port. Two implementations share one Kysely code path:
+ * SQLite (default, one file per node, WAL, synchronous=FULL) and PostgreSQL
+ * (PARLEY_DATABASE_URL). The feeds are the source of truth; every other table
+ * is a projection that `rebuildProjections()` can recreate from them.
+ *
+ * All methods are atomic: each either completes in one transaction or changes
+ * nothing. A failure of the storage itself (read-only, disk full, I/O) rejects
+ * with ParleyError PARLEY_E_IO { op, path, reason }. Entries are stored as their exact canonical bytes (JCS of header and
+ * body, as UTF-8 text) plus the signature, never re-serialised.
+ */
+export interface Store {
+  /** Applies numbered migrations not yet applied (idempotent; safe with several processes). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // --- peers (pinned peer cards) ---
+  putPeer(peer: PeerRow): Promise<void>;
+  getPeer(party: string): Promise<PeerRow | undefined>;
+  listPeers(): Promise<PeerRow[]>;
+
+  // --- channels ---
+  /** Inserts or replaces a channel (state moves proposed → active as signatures arrive). */
+  putChannel(channel: ChannelRow): Promise<void>;
+  getChannel(id: string): Promise<ChannelRow | undefined>;
+  listChannels(): Promise<ChannelRow[]>;
+
+  // --- feeds ---
+  /** Newest entry of a feed, or undefined when the feed is empty. */
+  head(channel: string, author: string): Promise<FeedHead | undefined>;
+  /** Heads of every feed of a channel held here (author → head). */
+  heads(channel: string): Promise<Record<string, FeedHead>>;
+  /**
+   * Appends verified entries of ONE feed (ascending, contiguous, starting at
+   * head + 1) with their Merkle nodes, projections and `peerHeads` updates,
+   * in one transaction. Throws ParleyError PARLEY_E_GAP (details.head = the
+   * stored head) if, inside the transaction, the feed's head is not
+   * entries[0].seq - 1 — that is how concurrent writers are serialised.
+   * So an idempotent resend (AcceptedEntry.duplicate) is the caller's to drop
+   * before calling. Also PARLEY_E_PREV_MISMATCH if entries[0] does not chain
+   * onto the stored head, PARLEY_E_UNKNOWN_CHANNEL unless the channel was put
+   * first, PARLEY_E_BODY_MISSING for an entry without its body.
+   */
+  appendEntries(channel: string, author: string, entries: AcceptedEntry[], storedAt: string): Promise<void>;
+  /**
+   * Appends one entry the caller builds from the current head, under a lock
+   * that serialises every writer of this feed, also across processes
+   * (PostgreSQL: SELECT … FOR UPDATE on the feed row; SQLite: BEGIN IMMEDIATE).
+   * `build` may throw to abort; nothing is written then. What it returns must
+   * continue the head it was given (else PARLEY_E_GAP / PARLEY_E_PREV_MISMATCH).
+   */
+  appendOwn(
+    channel: string,
+    author: string,
+    build: (head: FeedHead | undefined) => { id: string; entry: SignedEntry },
+    storedAt: string,
+  ): Promise<{ id: string; entry: SignedEntry }>;
+  getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
+  getEntryById(id: string): Promise<StoredEntryRow | undefined>;
+  /** Entries of one feed with seq ≥ fromSeq, ascending, at most `limit`. */
+  range(channel: string, author: string, fromSeq: number, limit: number): Promise<StoredEntryRow[]>;
+  /** Every entry of a channel in store order (author, seq), paged. */
+  scan(channel: string, after: { author: string; seq: number } | undefined, limit: number): Promise<StoredEntryRow[]>;
+
+  // --- Merkle trees (one per feed) ---
+  /**
+   * Perfect-subtree node hashes by (level, index), for proofs; missing nodes
+   * are absent from the map. Keys are `"level/index"` (merkleNodeKey). A feed's
+   * tree size is its head seq: every entry is one leaf.
+   */
+  merkleNodes(
+    channel: string,
+    author: string,
+    ids: ReadonlyArray<{ level: number; index: number }>,
+  ): Promise<Map<string, Uint8Array>>;
+
+  // --- checkpoints and cosignatures ---
+  /**
+   * Stores a checkpoint note (or replaces it with a version carrying more
+   * cosignatures: the caller merges them). Another root at a stored size throws
+   * PARLEY_E_EQUIVOCATION and keeps the first.
+   */
+  putCheckpoint(row: CheckpointRow): Promise<void>;
+  latestCheckpoint(channel: string, author: string): Promise<CheckpointRow | undefined>;
+  listCheckpoints(channel: string, author: string): Promise<CheckpointRow[]>;
+
+  // --- evidence of misbehaviour ---
+  /** Idempotent: one row per distinct pair of conflicting entries. */
+  putFork(row: ForkRow): Promise<void>;
+  listForks(channel?: string): Promise<ForkRow[]>;
+
+  /** The highest message serial `author` used in `channel` (0 if none): serials are per channel and sender. */
+  maxSerial(channel: string, author: string): Promise<number>;
+
+  // --- delivery state (a projection of the peers' own signed heads) ---
+  /** What `peer` is known to hold of each feed of a channel (author → seq). */
+  peerHeads(channel: string, peer: string): Promise<Record<string, number>>;
+
+  // --- alarms ---
+  raiseAlarm(alarm: Omit<AlarmRow, 'id' | 'clearedAt'>): Promise<number>;
+  clearAlarm(id: number, at: string): Promise<void>;
+  openAlarms(): Promise<AlarmRow[]>;
+
+  /** Truncates every projection and replays all stored entries into them. Returns the entries replayed. */
+  rebuildProjections(): Promise<number>;
+}
+
+export interface PeerRow {
+  party: string;
+  /** The signed peer card as canonical JSON text. */
+  card: string;
+  /** SHA-256 fingerprint of the peer's TLS certificate (DER), lowercase hex. */
+  fingerprint: string;
+  addedAt: string;
+}
+
+export interface ChannelRow {
+  id: string;
+  /** Canonical JSON of the charter. */
+  charter: string;
+  /** JSON array of { party, sig }. */
+  signatures: string;
+  state: 'proposed' | 'active';
+  createdAt: string;
+}
+
+export interface StoredEntryRow {
+  channel: string;
+  author: string;
+  seq: number;
+  id: string;
+  type: string;
+  time: string;
+  /** Canonical JSON text of the header, exactly the bytes whose hash is the id. */
+  header: string;
+  sig: string;
+  /** Canonical JSON text of the body. */
+  body: string;
+  storedAt: string;
+  /** JSON array of flags raised when it was accepted (e.g. future time), or '[]'. */
+  flags: string;
+}
+
+export interface CheckpointRow {
+  channel: string;
+  author: string;
+  size: number;
+  /** Root hash, base64 (as in the note). */
+  root: string;
+  /** The C2SP note text with every signature and cosignature line collected so far. */
+  note: string;
+  createdAt: string;
+}
+
+export interface ForkRow {
+  channel: string;
+  author: string;
+  seq: number;
+  proof: ForkProof;
+  detectedAt: string;
+  /** Which peer sent the conflicting entry, if any. */
+  from: string | null;
+}
+
+export interface AlarmRow {
+  id: number;
+  kind: string;
+  channel: string | null;
+  message: string;
+  /** JSON object with details. */
+  details: string;
+  raisedAt: string;
+  clearedAt: string | null;
+}
