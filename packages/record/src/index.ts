@@ -19,7 +19,15 @@ export type { CheckpointReport, ClaimReport, EvidenceReport, FeedReport } from '
 export { BundleSplitter, type SplitMode, type SplitSink } from './bundle/splitter.js';
 export { type StreamOptions, verifyBundleStream } from './bundle/stream.js';
 export { verifyBundle } from './bundle/verify.js';
-export { type CharterSignature, channelId, type SignedCharter, signCharter, verifyCharter } from './charter/charter.js';
+export {
+  type CharterCore,
+  type CharterSignature,
+  channelId,
+  type SignedCharter,
+  signCharter,
+  verifyCharter,
+  verifyCharterSignatures,
+} from './charter/charter.js';
 export { Ed25519Signer, type Signer, verifyEd25519 } from './crypto/ed25519.js';
 export { bytesEqual, concatBytes, sha256 } from './crypto/hash.js';
 export { domains } from './domains.js';

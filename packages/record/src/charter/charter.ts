@@ -50,24 +50,34 @@ export function signCharter(charter: JsonValue, party: string, signer: Signer): 
  * member, signed it with the key the charter gives that member.
  */
 export function verifyCharter(channel: SignedCharter): void {
-  const fail = (reason: string): never => {
-    throw new ParleyError('PARLEY_E_CHARTER', { reason });
-  };
-  const { charter, signatures } = channel;
-  if (!Array.isArray(charter?.members) || !Array.isArray(signatures)) fail('members or signatures missing');
-  if (channelId(charter) !== channel.id) fail('channel id is not the hash of the charter');
+  if (!Array.isArray(channel.charter?.members)) charterError('members missing');
+  if (channelId(channel.charter) !== channel.id) charterError('channel id is not the hash of the charter');
+  verifyCharterSignatures(channel.charter, channel.signatures, true);
+}
+
+/**
+ * Checks each signature present: by a member, once, under that member's
+ * charter key. With `complete`, every member must have signed (while a
+ * charter is being co-signed, `complete` is false).
+ */
+export function verifyCharterSignatures(charter: JsonValue & CharterCore, signatures: CharterSignature[], complete: boolean): void {
+  if (!Array.isArray(signatures)) charterError('signatures missing');
   const msg = message(charter);
   const keys = new Map(charter.members.map((m) => [m.id, m.key]));
   const signed = new Set<string>();
   for (const { party, sig } of signatures) {
     const key = keys.get(party);
-    if (!key) fail(`${party} signed but is not a member`);
-    if (signed.has(party)) fail(`${party} signed twice`);
+    if (!key) charterError(`${party} signed but is not a member`);
+    if (signed.has(party)) charterError(`${party} signed twice`);
     if (!verifyEd25519(fromBase64url(key!, 'member key', 32), msg, fromBase64url(sig, 'charter signature', 64))) {
-      fail(`signature of ${party} does not verify`);
+      charterError(`signature of ${party} does not verify`);
     }
     signed.add(party);
   }
   const missing = [...keys.keys()].filter((p) => !signed.has(p));
-  if (missing.length > 0) fail(`not signed by ${missing.join(', ')}`);
+  if (complete && missing.length > 0) charterError(`not signed by ${missing.join(', ')}`);
+}
+
+function charterError(reason: string): never {
+  throw new ParleyError('PARLEY_E_CHARTER', { reason });
 }

@@ -1,4 +1,19 @@
 import { isParleyError, ParleyError } from '@parley/contract';
+import { channelCommand, channelHelp } from './commands/channel.js';
+import { initCommand, initHelp } from './commands/init.js';
+import { peerCommand, peerHelp } from './commands/peer.js';
+import { sendCommand, sendHelp } from './commands/send.js';
+import { serveCommand, serveHelp } from './commands/serve.js';
+import {
+  exportCommand,
+  exportHelp,
+  logCommand,
+  logHelp,
+  rebuildCommand,
+  rebuildHelp,
+  statusCommand,
+  statusHelp,
+} from './commands/simple.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
 import { exitCodes, type Io } from './io.js';
 
@@ -6,7 +21,16 @@ type Command = { run: (args: string[], io: Io) => Promise<number>; help: string;
 
 /** The commands this build has; DESIGN.md's "Command line" names the rest as they arrive. */
 const commands: Record<string, Command> = {
+  init: { run: initCommand, help: initHelp, summary: 'create a node: keys, TLS certificate, config, database' },
+  serve: { run: serveCommand, help: serveHelp, summary: 'run the node: link and console port' },
+  peer: { run: peerCommand, help: peerHelp, summary: "print this party's peer card, or pin a peer" },
+  channel: { run: channelCommand, help: channelHelp, summary: 'propose or accept a channel' },
+  send: { run: sendCommand, help: sendHelp, summary: 'send a hotline message' },
+  status: { run: statusCommand, help: statusHelp, summary: 'links, lag, alarms' },
+  log: { run: logCommand, help: logHelp, summary: 'the record, newest last' },
+  export: { run: exportCommand, help: exportHelp, summary: 'write an evidence bundle' },
   verify: { run: verifyCommand, help: verifyHelp, summary: 'verify an evidence bundle offline' },
+  rebuild: { run: rebuildCommand, help: rebuildHelp, summary: 'rebuild every projection from the feeds' },
 };
 
 function usage(): string {

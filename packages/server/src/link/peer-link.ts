@@ -1,0 +1,279 @@
+import type { Agent } from 'node:https';
+import {
+  heartbeatResponseSchema,
+  isParleyError,
+  limits,
+  linkPrefix,
+  ParleyError,
+  pullResponseSchema,
+  pushResponseSchema,
+} from '@parley/contract';
+import type { Logger } from 'pino';
+import { parseWith } from '../http/errors.js';
+import type { ParleyNode } from '../node/node.js';
+import type { StoredEntryRow } from '../store/store.js';
+import { Backoff, Waker } from './backoff.js';
+import { linkRequest } from './http-client.js';
+import { type EndpointStatus, newEndpoint, recordFailure, recordSuccess } from './link-state.js';
+import { rowToEntry } from './wire.js';
+
+export interface PeerLinkOptions {
+  node: ParleyNode;
+  peer: string;
+  endpoints: string[];
+  agent: Agent;
+  log: Logger;
+  heartbeatMs: number;
+  /** Told of each heartbeat answer: which channels the peer holds active (for charter offers). */
+  onHeartbeat?: (peer: string, channels: string[]) => void;
+  requestTimeoutMs?: number;
+  maxBackoffMs?: number;
+}
+
+interface Batch {
+  channel: string;
+  author: string;
+  rows: StoredEntryRow[];
+  rank: number;
+}
+
+const RANK: Record<string, number> = { FLASH: 0, IMMEDIATE: 1, PRIORITY: 2, ROUTINE: 3 };
+const OTHER_RANK = 4;
+
+/**
+ * Everything this node does towards one peer: pushes what the peer lacks
+ * (own and relayed entries, most urgent first, batched under backlog), pulls
+ * what it lacks from the peer, and keeps heartbeats per endpoint, failing over
+ * in order and returning to the primary when it answers again.
+ */
+export class PeerLink {
+  readonly peer: string;
+  readonly endpoints: EndpointStatus[];
+  readonly #o: PeerLinkOptions;
+  readonly #backoff: Backoff;
+  readonly #waker = new Waker();
+  readonly #beat = new Waker();
+  /** What the peer is known to hold: channel → author → seq (from its answers and signed heads). */
+  readonly #known = new Map<string, Map<string, number>>();
+  #active = 0;
+  #stopped = false;
+  #loops: Promise<void>[] = [];
+  #pulling = false;
+  sent = 0;
+
+  constructor(options: PeerLinkOptions) {
+    this.#o = options;
+    this.peer = options.peer;
+    this.endpoints = options.endpoints.map(newEndpoint);
+    this.#backoff = new Backoff(100, options.maxBackoffMs ?? 3000);
+  }
+
+  start(): void {
+    this.#loops = [this.#pushLoop(), this.#heartbeatLoop()];
+  }
+
+  /** Stops after in-flight requests finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#waker.wake();
+    this.#beat.wake();
+    await Promise.allSettled(this.#loops);
+  }
+
+  /** New entries to send, or the peer showed life: try now. */
+  poke(): void {
+    this.#waker.wake();
+  }
+
+  /** Any sign of life from the peer resets the backoff. */
+  contact(): void {
+    this.#backoff.reset();
+    this.#waker.wake();
+  }
+
+  get state(): EndpointStatus['state'] {
+    return this.endpoints[this.#active]?.state ?? 'DOWN';
+  }
+
+  get activeEndpoint(): string {
+    return this.endpoints[this.#active]!.url;
+  }
+
+  async #request(method: 'GET' | 'POST', path: string, body?: unknown, endpoint = this.#active) {
+    return linkRequest(
+      this.#o.agent,
+      this.endpoints[endpoint]!.url,
+      method,
+      path,
+      body,
+      this.#o.requestTimeoutMs ?? 10_000,
+    );
+  }
+
+  async #pushLoop(): Promise<void> {
+    while (!this.#stopped) {
+      let batch: Batch | undefined;
+      try {
+        batch = await this.#nextBatch();
+        if (!batch) {
+          await this.#waker.wait(1000);
+          continue;
+        }
+        await this.#push(batch);
+        this.#backoff.reset();
+      } catch (error) {
+        const wait = this.#backoff.fail();
+        this.#o.log.debug({ peer: this.peer, err: String(error), wait }, 'push failed');
+        if (!isParleyError(error)) this.#failover();
+        await this.#waker.wait(wait);
+      }
+    }
+  }
+
+  async #known_(channel: string): Promise<Map<string, number>> {
+    let known = this.#known.get(channel);
+    if (!known) {
+      known = new Map(Object.entries(await this.#o.node.store.peerHeads(channel, this.peer)));
+      this.#known.set(channel, known);
+    }
+    return known;
+  }
+
+  #learn(channel: string, heads: Record<string, number>): void {
+    const known = this.#known.get(channel) ?? new Map<string, number>();
+    for (const [author, seq] of Object.entries(heads)) if (seq > (known.get(author) ?? 0)) known.set(author, seq);
+    this.#known.set(channel, known);
+  }
+
+  /** The most urgent pending run of one feed the peer lacks, or undefined. */
+  async #nextBatch(): Promise<Batch | undefined> {
+    const { store } = this.#o.node;
+    let best: Batch | undefined;
+    for (const row of await store.listChannels()) {
+      if (row.state !== 'active') continue;
+      const channel = await this.#o.node.channel(row.id);
+      if (!channel.members.includes(this.peer)) continue;
+      const known = await this.#known_(row.id);
+      for (const [author, head] of Object.entries(await store.heads(row.id))) {
+        if (author === this.peer || head.seq <= (known.get(author) ?? 0)) continue;
+        const rows = fit(await store.range(row.id, author, (known.get(author) ?? 0) + 1, limits.batchEntries));
+        const rank = Math.min(...rows.map(rankOf));
+        if (!best || rank < best.rank || (rank === best.rank && author === this.#o.node.party)) {
+          best = { channel: row.id, author, rows, rank };
+        }
+      }
+    }
+    return best;
+  }
+
+  async #push(batch: Batch): Promise<void> {
+    const path = `${linkPrefix}/channels/${batch.channel}/entries`;
+    const res = await this.#request('POST', path, { entries: batch.rows.map(rowToEntry) });
+    const body = parseWith(pushResponseSchema, res.body, 'push answer');
+    this.#learn(batch.channel, Object.fromEntries(Object.entries(body.heads).map(([a, h]) => [a, h.seq])));
+    this.sent += body.stored;
+    if (body.receipt !== undefined) await this.#o.node.ingest(batch.channel, [body.receipt]);
+    if (body.error?.code === 'PARLEY_E_GAP') {
+      // The peer holds less than we thought (e.g. restored from a backup): resume from its head.
+      this.#known.get(batch.channel)?.set(batch.author, body.heads[batch.author]?.seq ?? 0);
+    } else if (body.error) {
+      this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');
+      throw new ParleyError('PARLEY_E_USAGE', { reason: `peer refused: ${body.error.code}` });
+    }
+  }
+
+  #failover(): void {
+    const current = this.endpoints[this.#active]!;
+    recordFailure(current);
+    if (this.endpoints.length > 1 && current.state !== 'UP') this.#active = (this.#active + 1) % this.endpoints.length;
+  }
+
+  async #heartbeatLoop(): Promise<void> {
+    while (!this.#stopped) {
+      await this.#heartbeat(this.#active);
+      if (this.#active !== 0) await this.#heartbeat(0);
+      await this.#beat.wait(this.#o.heartbeatMs);
+    }
+  }
+
+  async #heartbeat(index: number): Promise<void> {
+    const endpoint = this.endpoints[index]!;
+    const sent = Date.now();
+    const ours = this.#o.node.clock.now();
+    try {
+      const res = await this.#request(
+        'POST',
+        `${linkPrefix}/heartbeat`,
+        { sent: new Date(ours).toISOString(), nonce: String(sent) },
+        index,
+      );
+      if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}`);
+      const body = parseWith(heartbeatResponseSchema, res.body, 'heartbeat answer');
+      const rtt = Date.now() - sent;
+      recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
+      if (index === 0 && this.#active !== 0) this.#active = 0;
+      const wasDown = this.#backoff.failures > 0;
+      this.contact();
+      for (const [channel, heads] of Object.entries(body.heads)) this.#learn(channel, heads);
+      this.#o.onHeartbeat?.(this.peer, Object.keys(body.heads));
+      void this.#pullWhatWeLack(body.heads, wasDown);
+    } catch (error) {
+      recordFailure(endpoint);
+      if (index === this.#active && endpoint.state !== 'UP' && this.endpoints.length > 1) {
+        this.#active = (this.#active + 1) % this.endpoints.length;
+      }
+      this.#o.log.debug({ peer: this.peer, endpoint: endpoint.url, err: String(error) }, 'heartbeat failed');
+    }
+  }
+
+  /** Pulls every feed where the peer holds more than we do. */
+  async #pullWhatWeLack(heads: Record<string, Record<string, number>>, _afterOutage: boolean): Promise<void> {
+    if (this.#pulling) return;
+    this.#pulling = true;
+    try {
+      for (const [channel, theirs] of Object.entries(heads)) {
+        const row = await this.#o.node.store.getChannel(channel);
+        if (row?.state !== 'active') continue;
+        for (const [author, seq] of Object.entries(theirs)) await this.#pullFeed(channel, author, seq);
+      }
+    } catch (error) {
+      this.#o.log.debug({ peer: this.peer, err: String(error) }, 'pull failed');
+    } finally {
+      this.#pulling = false;
+    }
+  }
+
+  async #pullFeed(channel: string, author: string, theirSeq: number): Promise<void> {
+    if (author === this.#o.node.party) return;
+    for (;;) {
+      const ours = (await this.#o.node.store.head(channel, author))?.seq ?? 0;
+      if (ours >= theirSeq || this.#stopped) return;
+      const res = await this.#request(
+        'GET',
+        `${linkPrefix}/channels/${channel}/feeds/${author}?from=${ours + 1}&limit=${limits.batchEntries}`,
+      );
+      const body = parseWith(pullResponseSchema, res.body, 'pull answer');
+      if (body.entries.length === 0) return;
+      const result = await this.#o.node.ingest(channel, body.entries);
+      if (result.error) throw result.error;
+    }
+  }
+}
+
+function rankOf(row: StoredEntryRow): number {
+  if (row.type !== 'message') return OTHER_RANK;
+  const precedence = (JSON.parse(row.body) as { precedence?: string }).precedence;
+  return RANK[precedence ?? ''] ?? OTHER_RANK;
+}
+
+/** Trims a run of rows to what fits in one link request. */
+function fit(rows: StoredEntryRow[]): StoredEntryRow[] {
+  let bytes = 0;
+  const out: StoredEntryRow[] = [];
+  for (const row of rows) {
+    bytes += row.header.length + row.body.length + row.sig.length + 32;
+    if (out.length > 0 && bytes > limits.linkRequestBytes / 2) break;
+    out.push(row);
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cli, eventually, initParties, ok, type Party, status, tempRoot } from '../test-util/nodes.js';
+
+describe('two nodes over pinned mutual TLS', () => {
+  const { root, cleanup } = tempRoot();
+  let us: Party;
+  let cn: Party;
+  let channel = '';
+
+  before(async () => {
+    [us, cn] = (await initParties(root, ['us-js', 'cn-jsd'])) as [Party, Party];
+    await us.node.start();
+    await cn.node.start();
+  });
+  after(async () => {
+    await us?.node.stop();
+    await cn?.node.stop();
+    cleanup();
+  });
+
+  it('co-signs a channel proposed by one party and accepted by the other', async () => {
+    const out = await ok([
+      'channel',
+      'propose',
+      '--dir',
+      us.dir,
+      '--name',
+      'US–PRC Defense Telephone Link',
+      '--members',
+      'us-js,cn-jsd',
+    ]);
+    channel = out.trim().split('\n').pop()!;
+    assert.match(channel, /^[A-Za-z0-9_-]{43}$/);
+    await eventually(
+      async () => (await status(cn.dir)).channels.find((c) => c.id === channel),
+      10_000,
+      'offer at cn-jsd',
+    );
+    assert.match(await ok(['channel', 'accept', '--dir', cn.dir, channel]), /active, signed by/);
+    await eventually(
+      async () => (await status(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
+      10_000,
+      'active at us-js',
+    );
+  });
+
+  it('pushes a FLASH message at once and brings the receipt back', async () => {
+    const sent = await ok([
+      'send',
+      '--dir',
+      us.dir,
+      '--channel',
+      channel,
+      '--precedence',
+      'FLASH',
+      '--subject',
+      'Intercept in progress',
+      '--text',
+      'Request immediate call.',
+    ]);
+    const id = sent.trim().split('\n').pop()!;
+    const line = await eventually(
+      async () =>
+        (await ok(['log', '--dir', cn.dir, '--channel', channel])).split('\n').find((l) => l.includes('FLASH')),
+      10_000,
+      'message at cn-jsd',
+    );
+    assert.match(line, /us-js #1 message FLASH \[1\] Intercept in progress/);
+    await eventually(async () => (await status(us.dir)).channels[0]!.heads['cn-jsd']! >= 1, 10_000, 'receipt at us-js');
+    const log = await ok(['log', '--dir', us.dir, '--channel', channel]);
+    assert.match(log, /cn-jsd #1 receipt/);
+    assert.ok(id.length === 43);
+  });
+
+  it('exports what both hold as a bundle that verifies', async () => {
+    const bundle = await ok(['export', '--dir', us.dir, '--channel', channel, '--disclose', 'message']);
+    const file = join(root, 'bundle.json');
+    writeFileSync(file, bundle);
+    const r = await cli(['verify', file]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /charter signed by every member \(cn-jsd, us-js\)/);
+  });
+
+  it('catches up after the peer was down', async () => {
+    await cn.node.stop();
+    for (let i = 0; i < 5; i++)
+      await ok(['send', '--dir', us.dir, '--channel', channel, '--subject', `While down ${i}`, '--text', 'x']);
+    await cn.node.start();
+    await eventually(
+      async () => (await status(cn.dir)).channels[0]!.heads['us-js']! >= 6,
+      15_000,
+      'catch-up at cn-jsd',
+    );
+    await eventually(
+      async () => Object.values((await status(us.dir)).peers[0]!.unacknowledged).every((n) => n === 0),
+      15_000,
+      'all acknowledged',
+    );
+  });
+});

@@ -1,0 +1,112 @@
+import { isParleyError, limits, ParleyError } from '@parley/contract';
+import { type AcceptedEntry, FeedVerifier, ForkError, type StoredEntry } from '@parley/record';
+import type { Store, StoredEntryRow } from '../store/store.js';
+import type { ChannelState } from './channel-state.js';
+
+/** The answer to a batch of entries from a peer. */
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+  /** Entries stored per author, ascending. */
+  accepted: Map<string, AcceptedEntry[]>;
+  /** The first refusal, if any: entries after it in its feed were not looked at. */
+  error?: ParleyError;
+  forks: ForkError[];
+  /** Future-dated entries taken but flagged. */
+  flagged: AcceptedEntry[];
+}
+
+export function toStoredEntry(row: StoredEntryRow): StoredEntry {
+  return { id: row.id, header: JSON.parse(row.header), sig: row.sig };
+}
+
+/** Groups a batch by author, keeping each author's order; refuses anything without a readable author. */
+function byAuthor(raw: unknown[]): Map<string, unknown[]> {
+  const groups = new Map<string, unknown[]>();
+  for (const item of raw) {
+    const author = (item as { header?: { author?: unknown } } | null)?.header?.author;
+    if (typeof author !== 'string' || !limits.partyId.test(author)) {
+      throw new ParleyError('PARLEY_E_HEADER', { reason: 'entry without a valid header.author' });
+    }
+    groups.set(author, [...(groups.get(author) ?? []), item]);
+  }
+  return groups;
+}
+
+/**
+ * Verifies and stores a batch of entries (any authors, including relayed
+ * ones) for one channel: per feed, in order, all-or-up-to-the-first-error,
+ * each feed's accepted entries in one transaction.
+ */
+export async function ingestBatch(
+  store: Store,
+  channel: ChannelState,
+  raw: unknown[],
+  now: () => number,
+  storedAt: string,
+): Promise<IngestResult> {
+  if (raw.length > limits.batchEntries) {
+    throw new ParleyError('PARLEY_E_OVERSIZE', { what: 'batch', size: raw.length, limit: limits.batchEntries });
+  }
+  const result: IngestResult = { stored: 0, duplicates: 0, accepted: new Map(), forks: [], flagged: [] };
+  for (const [author, group] of byAuthor(raw)) {
+    const error = await ingestFeed(store, channel, author, group, now, storedAt, result);
+    if (error) {
+      result.error ??= error;
+    }
+  }
+  return result;
+}
+
+async function ingestFeed(
+  store: Store,
+  channel: ChannelState,
+  author: string,
+  group: unknown[],
+  now: () => number,
+  storedAt: string,
+  result: IngestResult,
+): Promise<ParleyError | undefined> {
+  const head = await store.head(channel.id, author);
+  const held = new Map<number, StoredEntry>();
+  for (const item of group) {
+    const seq = (item as { header?: { seq?: unknown } }).header?.seq;
+    if (typeof seq === 'number' && head && seq <= head.seq && !held.has(seq)) {
+      const row = await store.getEntry(channel.id, author, seq);
+      if (row) held.set(seq, toStoredEntry(row));
+    }
+  }
+  const verifier = new FeedVerifier({
+    channel: channel.id,
+    author,
+    keys: channel.keys,
+    members: channel.members,
+    ...(head ? { head } : {}),
+    storedEntry: (seq) => held.get(seq),
+    skewAllowanceMs: channel.charter.skewAllowanceMs,
+    now,
+  });
+  const accepted: AcceptedEntry[] = [];
+  let failure: ParleyError | undefined;
+  for (const item of group) {
+    try {
+      const entry = verifier.verify(item);
+      if (entry.duplicate) result.duplicates++;
+      else {
+        accepted.push(entry);
+        if (entry.flags.length > 0) result.flagged.push(entry);
+      }
+    } catch (error) {
+      if (error instanceof ForkError) result.forks.push(error);
+      if (!isParleyError(error)) throw error;
+      failure = error;
+      break;
+    }
+  }
+  if (accepted.length > 0) {
+    await store.appendEntries(channel.id, author, accepted, storedAt);
+    result.accepted.set(author, accepted);
+    result.stored += accepted.length;
+  }
+  return failure;
+}

@@ -1,0 +1,151 @@
+import { ParleyError, precedences } from '@parley/contract';
+import type { JsonValue } from '@parley/record';
+import { signCard, verifyCard } from '../identity/peer-card.js';
+import type { LinkService } from '../link/service.js';
+import { acceptChannel, proposeChannel } from '../node/channels.js';
+import { exportChannel } from './export.js';
+import type { OpenNode } from './open-node.js';
+import { statusOf } from './status.js';
+
+/** What an operation runs against: the open node, and the live link when `parley serve` runs it. */
+export interface OpContext {
+  open: OpenNode;
+  link?: LinkService;
+  /** Called after a peer is pinned, so a running server can admit it at once. */
+  onPeerAdded?: (party: string) => Promise<void>;
+}
+
+type Args = Record<string, unknown>;
+const str = (args: Args, name: string, required = true): string | undefined => {
+  const v = args[name];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw new ParleyError('PARLEY_E_USAGE', { reason: `--${name} is required` });
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new ParleyError('PARLEY_E_USAGE', { reason: `--${name} must be text` });
+  return v;
+};
+
+/** Every command the CLI can run, locally or through a running `parley serve`. */
+export const operations = {
+  async 'peer-card'({ open }: OpContext) {
+    const { config, identity } = open;
+    return signCard(
+      {
+        v: 1,
+        party: config.party,
+        names: config.names,
+        key: open.self.key,
+        tls: { cert: identity.tls.certPem, fingerprint: identity.tls.fingerprint },
+        endpoints: config.endpoints,
+        issuedAt: open.node.now(),
+      },
+      identity.signer,
+    );
+  },
+
+  async 'peer-add'(ctx: OpContext, args: Args) {
+    const card = verifyCard(args.card);
+    if (card.party === ctx.open.config.party)
+      throw new ParleyError('PARLEY_E_USAGE', { reason: "that is this node's own card" });
+    await ctx.open.store.putPeer({
+      party: card.party,
+      card: JSON.stringify(args.card),
+      fingerprint: card.tls.fingerprint,
+      addedAt: ctx.open.node.now(),
+    });
+    await ctx.onPeerAdded?.(card.party);
+    return { party: card.party, key: card.key, fingerprint: card.tls.fingerprint, endpoints: card.endpoints };
+  },
+
+  async 'channel-propose'(ctx: OpContext, args: Args) {
+    const members = (str(args, 'members') ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
+    const offer = await proposeChannel(ctx.open.node, ctx.open.self, str(args, 'name')!, members);
+    const reached = ctx.link ? await ctx.link.offer(offer.id) : [];
+    return { id: offer.id, state: 'proposed', members: offer.charter.members.map((m) => m.id), reached };
+  },
+
+  async 'channel-accept'(ctx: OpContext, args: Args) {
+    const offer = await acceptChannel(ctx.open.node, ctx.open.self, str(args, 'channel')!);
+    const reached = ctx.link ? await ctx.link.offer(offer.id) : [];
+    const row = await ctx.open.store.getChannel(offer.id);
+    return { id: offer.id, state: row?.state, signed: offer.signatures.map((s) => s.party), reached };
+  },
+
+  async send(ctx: OpContext, args: Args) {
+    const channel = str(args, 'channel')!;
+    const precedence = (str(args, 'precedence', false) ?? 'ROUTINE').toUpperCase();
+    if (!(precedences as readonly string[]).includes(precedence)) {
+      throw new ParleyError('PARLEY_E_USAGE', { reason: `--precedence must be one of ${precedences.join(', ')}` });
+    }
+    const state = await ctx.open.node.channel(channel);
+    const serial = (await ctx.open.store.maxSerial(channel, ctx.open.config.party)) + 1;
+    const replyTo = str(args, 'reply-to', false);
+    const body = {
+      precedence,
+      subject: str(args, 'subject')!,
+      text: str(args, 'text')!,
+      language: str(args, 'language', false) ?? ctx.open.config.lang,
+      marking: str(args, 'marking', false) ?? state.charter.markings[0]!,
+      serial,
+      attachments: [],
+      ...(replyTo ? { replyTo } : {}),
+      release: { drafter: str(args, 'drafter', false) ?? 'cli', emergency: true },
+    };
+    const { id, entry } = await ctx.open.node.append(channel, {
+      type: 'message',
+      body: body as unknown as JsonValue,
+      refs: replyTo ? [replyTo] : [],
+    });
+    return { id, seq: entry.header.seq, serial, time: entry.header.time };
+  },
+
+  async status(ctx: OpContext) {
+    return statusOf(ctx);
+  },
+
+  async log(ctx: OpContext, args: Args) {
+    const channel = str(args, 'channel')!;
+    await ctx.open.node.channel(channel);
+    const lines: string[] = [];
+    const rows = [];
+    let after: { author: string; seq: number } | undefined;
+    for (;;) {
+      const page = await ctx.open.store.scan(channel, after, 1000);
+      if (page.length === 0) break;
+      rows.push(...page);
+      after = { author: page[page.length - 1]!.author, seq: page[page.length - 1]!.seq };
+    }
+    rows.sort((a, b) =>
+      a.time < b.time ? -1 : a.time > b.time ? 1 : a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq,
+    );
+    for (const row of rows) {
+      let line = `${row.time} ${row.author} #${row.seq} ${row.type}`;
+      if (row.type === 'message') {
+        const body = JSON.parse(row.body) as { precedence: string; subject: string; serial: number };
+        line += ` ${body.precedence} [${body.serial}] ${body.subject}`;
+      }
+      lines.push(line);
+    }
+    return { lines };
+  },
+
+  async export(ctx: OpContext, args: Args) {
+    const disclose = str(args, 'disclose', false);
+    return exportChannel(ctx.open, {
+      channel: str(args, 'channel')!,
+      from: str(args, 'from', false),
+      to: str(args, 'to', false),
+      disclose: disclose === undefined ? undefined : disclose.split(',').map((t) => t.trim()),
+    });
+  },
+
+  async rebuild(ctx: OpContext) {
+    return { replayed: await ctx.open.store.rebuildProjections() };
+  },
+} satisfies Record<string, (ctx: OpContext, args: Args) => Promise<unknown>>;
+
+export type OperationName = keyof typeof operations;

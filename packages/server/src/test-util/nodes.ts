@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI to completion. */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI and fails with its output unless it exits 0. */
+export async function ok(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const r = await cli(args, env);
+  if (r.code !== 0) throw new Error(`parley ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** A free TCP port on 127.0.0.1 (released before returning; good enough for tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempRoot(): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'parley-nodes-'));
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A `parley serve` child process. */
+export class ServedNode {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  #child: ChildProcess | undefined;
+  log = '';
+
+  constructor(dir: string, env: NodeJS.ProcessEnv = {}) {
+    this.dir = dir;
+    this.env = env;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts serving and resolves once it prints where its console listens. */
+  start(): Promise<void> {
+    const child = spawn(process.execPath, [cliPath, 'serve', '--dir', this.dir], {
+      env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...this.env },
+    });
+    this.#child = child;
+    child.stderr!.on('data', (d) => (this.log += d));
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}\n${this.log}`)), 20_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (/console\s+http/.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited ${code}:\n${out}\n${this.log}`));
+      });
+    });
+  }
+
+  /** SIGTERM (graceful) or SIGKILL, and wait for the process to end. */
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+}
+
+export interface Party {
+  party: string;
+  name: string;
+  dir: string;
+  node: ServedNode;
+}
+
+/** Initialises parties in `root` with free ports and pins every card at every other party. */
+export async function initParties(root: string, parties: string[], env: NodeJS.ProcessEnv = {}): Promise<Party[]> {
+  const out: Party[] = [];
+  for (const party of parties) {
+    const dir = join(root, party);
+    const [link, consolePort] = [await freePort(), await freePort()];
+    await ok(
+      [
+        'init',
+        '--dir',
+        dir,
+        '--party',
+        party,
+        '--name',
+        `Party ${party}`,
+        '--link-port',
+        String(link),
+        '--console-port',
+        String(consolePort),
+      ],
+      env,
+    );
+    out.push({ party, name: `Party ${party}`, dir, node: new ServedNode(dir, env) });
+  }
+  for (const p of out) {
+    const card = await ok(['peer', 'card', '--dir', p.dir], env);
+    const file = join(root, `${p.party}.card.json`);
+    writeFileSync(file, card);
+    for (const q of out) if (q !== p) await ok(['peer', 'add', '--dir', q.dir, file], env);
+  }
+  return out;
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  ms = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `parley status --json` of a data directory. */
+export async function status(dir: string, env: NodeJS.ProcessEnv = {}) {
+  return JSON.parse(await ok(['status', '--dir', dir, '--json'], env)) as {
+    channels: Array<{ id: string; state: string; heads: Record<string, number> }>;
+    peers: Array<{ party: string; link: { state: string } | null; unacknowledged: Record<string, number> }>;
+    alarms: Array<{ kind: string; message: string }>;
+    forks: number;
+  };
+}
