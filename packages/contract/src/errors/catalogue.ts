@@ -259,6 +259,20 @@ export const catalogue = {
     fix: 'Treat the claim as unproven. Ask the exporter for a bundle with the missing entries or proofs.',
   },
 
+  // Access
+  PARLEY_E_UNAUTHENTICATED: {
+    status: 401,
+    message: 'not authenticated: {reason}',
+    cause: 'The request carries no valid session or control token.',
+    fix: 'Sign in (console) or run the CLI as the owner of the data directory (it reads control.token).',
+  },
+  PARLEY_E_FORBIDDEN: {
+    status: 403,
+    message: 'forbidden: {reason}',
+    cause: 'The caller is authenticated but its role does not allow this action.',
+    fix: 'Ask an admin for the role the action needs (see the role table in docs/operator-guide.md).',
+  },
+
   // Generic
   PARLEY_E_USAGE: {
     status: 400,

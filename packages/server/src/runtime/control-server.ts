@@ -43,9 +43,7 @@ export async function createControlServer(options: ControlServerOptions): Promis
   app.post<{ Params: { op: string } }>('/control/v1/:op', async (request) => {
     const given = Buffer.from((request.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw Object.assign(new ParleyError('PARLEY_E_USAGE', { reason: 'control token missing or wrong' }), {
-        statusCode: 401,
-      });
+      throw new ParleyError('PARLEY_E_UNAUTHENTICATED', { reason: 'control token missing or wrong' });
     }
     const op = operations[request.params.op as OperationName];
     if (!op) throw new ParleyError('PARLEY_E_USAGE', { reason: `unknown operation ${request.params.op}` });
