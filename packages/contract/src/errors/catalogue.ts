@@ -152,6 +152,12 @@ export const catalogue = {
     cause: 'This node holds no channel with that id.',
     fix: 'Check the channel id (parley status lists channels).',
   },
+  PARLEY_E_TIMEOUT: {
+    status: 408,
+    message: 'timed out: {reason}',
+    cause: 'A request body arrived slower than the server allows (a slow-body defence), or a peer did not answer in time.',
+    fix: 'Send requests promptly; check the network path if honest requests time out.',
+  },
   PARLEY_E_RATE_LIMIT: {
     status: 429,
     message: 'rate limit exceeded: {reason}',
@@ -270,7 +276,46 @@ export const catalogue = {
     status: 403,
     message: 'forbidden: {reason}',
     cause: 'The caller is authenticated but its role does not allow this action.',
-    fix: 'Ask an admin for the role the action needs (see the role table in docs/operator-guide.md).',
+    fix: 'Ask an admin for the role the action needs (see the role table in docs/api.md).',
+  },
+  PARLEY_E_CSRF: {
+    status: 403,
+    message: 'CSRF token {reason}',
+    cause:
+      'A console API request that changes something (POST, PATCH, DELETE) must echo the session\'s CSRF token in the x-csrf-token header; it was missing or wrong.',
+    fix: 'Send the csrfToken returned by POST or GET /api/v1/session in the x-csrf-token header.',
+  },
+  PARLEY_E_ACCOUNT_LOCKED: {
+    status: 423,
+    message: 'account locked until {until} after {failures} failed sign-ins',
+    cause: 'Too many wrong passwords in a row; the account refuses sign-ins for a while, even with the right password.',
+    fix: 'Wait until the given time, or ask an admin to set a new password (which ends the lockout).',
+  },
+  PARLEY_E_LAST_ADMIN: {
+    status: 409,
+    message: 'refused: {reason}',
+    cause: 'The change would leave the node without an enabled admin, and nobody could manage users again.',
+    fix: 'Make another user admin first. `parley user add --role admin` on the node also creates one.',
+  },
+
+  // Console API
+  PARLEY_E_INVALID_REQUEST: {
+    status: 400,
+    message: 'invalid request {part} at {path}: {reason}',
+    cause: 'A console API request does not follow its schema (listed at /api/docs).',
+    fix: 'Correct the named field.',
+  },
+  PARLEY_E_NOT_FOUND: {
+    status: 404,
+    message: 'no {what} {id}',
+    cause: 'The request names something this node does not hold.',
+    fix: 'Check the id; list what exists first.',
+  },
+  PARLEY_E_USER_EXISTS: {
+    status: 409,
+    message: 'a user named {name} already exists',
+    cause: 'User names are unique on a node.',
+    fix: 'Choose another name, or change the existing user (PATCH /api/v1/users/:id).',
   },
 
   // Generic

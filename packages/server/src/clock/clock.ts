@@ -16,6 +16,11 @@ export function scaledClock(start: number, rate: number, base: Clock = systemClo
   return { now: () => start + Math.round((base.now() - t0) * rate) };
 }
 
+/** `base` shifted by a fixed `offsetMs` (a node whose clock is wrong by that much). */
+export function offsetClock(offsetMs: number, base: Clock = systemClock): Clock {
+  return offsetMs === 0 ? base : { now: () => base.now() + offsetMs };
+}
+
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   #now: number;

@@ -1,8 +1,20 @@
+import { ParleyError } from '@parley/contract';
+
 /** Environment variables, read once into raw values (STYLE.md: env → config). */
 export interface RawEnv {
   databaseUrl: string | undefined;
   databaseSchema: string | undefined;
   logLevel: string | undefined;
+  /** PARLEY_CLOCK_OFFSET_MS: added to the system clock (signed ms), to run a node with a skewed clock. */
+  clockOffsetMs: number | undefined;
+  /** PARLEY_DATABASE_READONLY=1: open the SQLite file read-only (every write fails with PARLEY_E_IO). */
+  databaseReadonly: boolean;
+  /** PARLEY_SQLITE_MAX_BYTES: cap the SQLite file's size, as a full disk would. */
+  sqliteMaxBytes: number | undefined;
+  /** PARLEY_LINK_REQUEST_TIMEOUT_MS: a link request must arrive whole within this time (default 15 s; tests shorten it). */
+  linkRequestTimeoutMs: number | undefined;
+  /** PARLEY_LINK_RATE_PER_SECOND: requests per peer per second before PARLEY_E_RATE_LIMIT (default 200). */
+  linkRatePerSecond: number | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RawEnv {
@@ -10,5 +22,18 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RawEnv {
     databaseUrl: env.PARLEY_DATABASE_URL || undefined,
     databaseSchema: env.PARLEY_DATABASE_SCHEMA || undefined,
     logLevel: env.PARLEY_LOG_LEVEL || undefined,
+    clockOffsetMs: integer(env, 'PARLEY_CLOCK_OFFSET_MS'),
+    databaseReadonly: env.PARLEY_DATABASE_READONLY === '1' || env.PARLEY_DATABASE_READONLY === 'true',
+    sqliteMaxBytes: integer(env, 'PARLEY_SQLITE_MAX_BYTES'),
+    linkRequestTimeoutMs: integer(env, 'PARLEY_LINK_REQUEST_TIMEOUT_MS'),
+    linkRatePerSecond: integer(env, 'PARLEY_LINK_RATE_PER_SECOND'),
   };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new ParleyError('PARLEY_E_USAGE', { reason: `${name} must be an integer` });
+  return n;
 }

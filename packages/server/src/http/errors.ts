@@ -1,4 +1,4 @@
-import { catalogue, isParleyError, ParleyError } from '@parley/contract';
+import { catalogue, isParleyError, limits, ParleyError } from '@parley/contract';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
@@ -8,7 +8,11 @@ export function toParleyError(error: unknown, log?: Logger): ParleyError {
   const e = error as FastifyError & { validation?: Array<{ instancePath?: string; message?: string }> };
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ParleyError('PARLEY_E_OVERSIZE', { what: 'request body', size: 'more', limit: 'the body limit' });
+      return new ParleyError('PARLEY_E_OVERSIZE', {
+        what: 'request body',
+        size: 'more than the limit',
+        limit: limits.linkRequestBytes,
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ParleyError('PARLEY_E_USAGE', { reason: e.message });
@@ -21,6 +25,32 @@ export function toParleyError(error: unknown, log?: Logger): ParleyError {
   }
   log?.error({ err: error }, 'internal error');
   return new ParleyError('PARLEY_E_INTERNAL');
+}
+
+/**
+ * Answers errors Node's HTTP parser raises before any route runs (a body too
+ * slow, headers too large, garbage) in the same catalogued form, then closes.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  const [status, parley] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, new ParleyError('PARLEY_E_TIMEOUT', { reason: 'the request did not arrive in time' })]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            new ParleyError('PARLEY_E_OVERSIZE', {
+              what: 'request headers',
+              size: 'more than the limit',
+              limit: 16384,
+            }),
+          ]
+        : [400, new ParleyError('PARLEY_E_USAGE', { reason: 'malformed HTTP request' })];
+  if (socket.writable) {
+    const body = JSON.stringify(parley.toJSON());
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  } else socket.destroy();
 }
 
 /** Installs the one error presenter: `{ code, message, details }` with the catalogue's status. */

@@ -5,7 +5,7 @@ import { ParleyError } from '@parley/contract';
 import { Ed25519Signer } from '@parley/record';
 import { certFingerprint } from './fingerprint.js';
 import { existing, readPrivateFile, readPublicFile, writeNewFile } from './private-files.js';
-import { generateTlsIdentity, type TlsIdentity } from './tls-certificate.js';
+import type { TlsIdentity } from './tls-certificate.js';
 
 /** A party's keys as the data directory holds them. */
 export interface Identity {
@@ -33,6 +33,8 @@ export async function createIdentity(
   const found = await existing(Object.values(paths));
   if (found !== undefined) throw new ParleyError('PARLEY_E_KEY_EXISTS', { path: found });
   const signer = Ed25519Signer.generate();
+  // The X.509 library is needed only here, at init: a serving node does not load it.
+  const { generateTlsIdentity } = await import('./tls-certificate.js');
   const tls = await generateTlsIdentity({ party, hosts: options.hosts ?? [] });
   await writeNewFile(paths.identity, signer.toPem(), 0o600);
   await writeNewFile(paths.tlsKey, tls.keyPem, 0o600);

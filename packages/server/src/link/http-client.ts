@@ -9,7 +9,8 @@ export interface LinkResponse {
 
 /**
  * One HTTPS request to a peer over its pinned agent. The answer is hostile
- * input: its size is bounded and it is parsed strictly.
+ * input: its size is bounded and it is parsed strictly. `signal` abandons it
+ * (rejecting with an AbortError).
  */
 export function linkRequest(
   agent: Agent,
@@ -18,6 +19,7 @@ export function linkRequest(
   path: string,
   body: unknown,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<LinkResponse> {
   const url = new URL(path, base);
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -28,6 +30,7 @@ export function linkRequest(
         method,
         agent,
         timeout: timeoutMs,
+        ...(signal ? { signal } : {}),
         headers: payload ? { 'content-type': 'application/json', 'content-length': payload.byteLength } : {},
       },
       (res) => {

@@ -59,6 +59,12 @@ export class PeerLink {
   #stopped = false;
   #loops: Promise<void>[] = [];
   #pulling = false;
+  /**
+   * Aborted when the line comes back after failures: requests begun while it
+   * was dead may wait on connections that are gone (a blackhole sends no RST)
+   * until their timeout; they are abandoned and retried at once instead.
+   */
+  #stale = new AbortController();
   sent = 0;
 
   constructor(options: PeerLinkOptions) {
@@ -99,15 +105,24 @@ export class PeerLink {
     return this.endpoints[this.#active]!.url;
   }
 
-  async #request(method: 'GET' | 'POST', path: string, body?: unknown, endpoint = this.#active) {
-    return linkRequest(
-      this.#o.agent,
-      this.endpoints[endpoint]!.url,
-      method,
-      path,
-      body,
-      this.#o.requestTimeoutMs ?? 10_000,
-    );
+  async #request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    endpoint = this.#active,
+    signal = this.#stale.signal,
+  ) {
+    const timeoutMs = this.#o.requestTimeoutMs ?? 10_000;
+    return linkRequest(this.#o.agent, this.endpoints[endpoint]!.url, method, path, body, timeoutMs, signal);
+  }
+
+  /**
+   * A heartbeat is answered at once: waiting longer than a period for one
+   * only hides a dead line. A deadline, not the socket's idle timeout (which
+   * on a new connection runs twice over before it fires).
+   */
+  get #heartbeatDeadline(): AbortSignal {
+    return AbortSignal.timeout(Math.min(this.#o.requestTimeoutMs ?? 10_000, Math.max(2000, this.#o.heartbeatMs)));
   }
 
   async #pushLoop(): Promise<void> {
@@ -122,6 +137,7 @@ export class PeerLink {
         await this.#push(batch);
         this.#backoff.reset();
       } catch (error) {
+        if (abandoned(error)) continue; // the line came back: retry now, on a fresh connection
         const wait = this.#backoff.fail();
         this.#o.log.debug({ peer: this.peer, err: String(error), wait }, 'push failed');
         if (!isParleyError(error)) this.#failover();
@@ -190,9 +206,11 @@ export class PeerLink {
 
   async #heartbeatLoop(): Promise<void> {
     while (!this.#stopped) {
+      const started = Date.now();
       await this.#heartbeat(this.#active);
       if (this.#active !== 0) await this.#heartbeat(0);
-      await this.#beat.wait(this.#o.heartbeatMs);
+      // One beat per period, timed from its start: a beat that timed out is followed at once.
+      await this.#beat.wait(Math.max(0, this.#o.heartbeatMs - (Date.now() - started)));
     }
   }
 
@@ -206,11 +224,17 @@ export class PeerLink {
         `${linkPrefix}/heartbeat`,
         { sent: new Date(ours).toISOString(), nonce: String(sent) },
         index,
+        this.#heartbeatDeadline,
       );
       if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}`);
       const body = parseWith(heartbeatResponseSchema, res.body, 'heartbeat answer');
       const rtt = Date.now() - sent;
+      const recovered = endpoint.failures > 0;
       recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
+      if (recovered) {
+        this.#stale.abort();
+        this.#stale = new AbortController();
+      }
       if (index === 0 && this.#active !== 0) this.#active = 0;
       const wasDown = this.#backoff.failures > 0;
       this.contact();
@@ -219,6 +243,8 @@ export class PeerLink {
       void this.#pullWhatWeLack(body.heads, wasDown);
     } catch (error) {
       recordFailure(endpoint);
+      // Idle pooled connections may be as dead as this one: the next request dials afresh.
+      for (const sockets of Object.values(this.#o.agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
       if (index === this.#active && endpoint.state !== 'UP' && this.endpoints.length > 1) {
         this.#active = (this.#active + 1) % this.endpoints.length;
       }
@@ -244,7 +270,7 @@ export class PeerLink {
   }
 
   async #pullFeed(channel: string, author: string, theirSeq: number): Promise<void> {
-    if (author === this.#o.node.party) return;
+    // Our own feed too: after a restore from backup, the peers hold what we wrote since.
     for (;;) {
       const ours = (await this.#o.node.store.head(channel, author))?.seq ?? 0;
       if (ours >= theirSeq || this.#stopped) return;
@@ -258,6 +284,11 @@ export class PeerLink {
       if (result.error) throw result.error;
     }
   }
+}
+
+/** A request given up because the line came back (see #stale). */
+function abandoned(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 function rankOf(row: StoredEntryRow): number {

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
 import { limits, ParleyError } from '@parley/contract';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installErrorHandler } from '../http/errors.js';
+import { clientErrorHandler, installErrorHandler } from '../http/errors.js';
 import { useStrictJson } from '../http/strict-json.js';
 import type { LinkContext } from './context.js';
 import { chartersRoute } from './routes/charters.js';
@@ -26,13 +26,23 @@ export interface LinkServerOptions {
  * identify the peer (TLS) → rate limit → parse strictly → validate → handler.
  */
 export async function createLinkServer(ctx: LinkContext, options: LinkServerOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const app = Fastify({
-    https: options.tls,
+    // Slow-body defence, as Node enforces it: overdue requests are looked for every
+    // connectionsCheckingInterval (30 s by default), and a headersTimeout above requestTimeout
+    // (60 s by default) is swapped with it, so both must be set here or a body may dribble for 60–90 s.
+    https: {
+      ...options.tls,
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, requestTimeout / 4)),
+    },
     bodyLimit: limits.linkRequestBytes,
-    requestTimeout: options.requestTimeoutMs ?? 15_000,
+    requestTimeout,
     connectionTimeout: 30_000,
     keepAliveTimeout: 60_000,
     logger: false,
+    clientErrorHandler,
   });
   app.decorateRequest('peer', '');
   app.addHook('onRequest', async (request) => {

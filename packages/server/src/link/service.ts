@@ -30,6 +30,8 @@ export interface LinkServiceOptions {
   heartbeatMs: number;
   maxBackoffMs?: number;
   ratePerSecond?: number;
+  /** A request must arrive whole within this time (slow-body defence); the link server's default if unset. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -48,6 +50,11 @@ export class LinkService {
     this.#o = options;
   }
 
+  /** The pinned agent used to reach `party` (for measurements and tools). */
+  agentOf(party: string): Agent | undefined {
+    return this.#peers.get(party)?.agent;
+  }
+
   get server(): import('node:tls').Server | undefined {
     return this.#server?.server as unknown as import('node:tls').Server | undefined;
   }
@@ -64,6 +71,7 @@ export class LinkService {
         tls: this.#o.tls,
         peerOf: this.#o.peerOf,
         ...(this.#o.ratePerSecond ? { ratePerSecond: this.#o.ratePerSecond } : {}),
+        ...(this.#o.requestTimeoutMs ? { requestTimeoutMs: this.#o.requestTimeoutMs } : {}),
       },
     );
     this.#o.onServer?.(this.#server.server as unknown as import('node:tls').Server);

@@ -14,6 +14,8 @@ export interface IngestResult {
   forks: ForkError[];
   /** Future-dated entries taken but flagged. */
   flagged: AcceptedEntry[];
+  /** Per author, the highest seq resent to us that we already held and that is not a receipt. */
+  resent: Map<string, number>;
 }
 
 export function toStoredEntry(row: StoredEntryRow): StoredEntry {
@@ -48,7 +50,14 @@ export async function ingestBatch(
   if (raw.length > limits.batchEntries) {
     throw new ParleyError('PARLEY_E_OVERSIZE', { what: 'batch', size: raw.length, limit: limits.batchEntries });
   }
-  const result: IngestResult = { stored: 0, duplicates: 0, accepted: new Map(), forks: [], flagged: [] };
+  const result: IngestResult = {
+    stored: 0,
+    duplicates: 0,
+    accepted: new Map(),
+    forks: [],
+    flagged: [],
+    resent: new Map(),
+  };
   for (const [author, group] of byAuthor(raw)) {
     const error = await ingestFeed(store, channel, author, group, now, storedAt, result);
     if (error) {
@@ -91,8 +100,11 @@ async function ingestFeed(
   for (const item of group) {
     try {
       const entry = verifier.verify(item);
-      if (entry.duplicate) result.duplicates++;
-      else {
+      if (entry.duplicate) {
+        result.duplicates++;
+        if (entry.header.type !== 'receipt')
+          result.resent.set(author, Math.max(result.resent.get(author) ?? 0, entry.header.seq));
+      } else {
         accepted.push(entry);
         if (entry.flags.length > 0) result.flagged.push(entry);
       }

@@ -1,7 +1,7 @@
 import { ParleyError, validateBody } from '@parley/contract';
 import { type FeedHead, type JsonValue, type SignedEntry, type Signer, signEntry } from '@parley/record';
 import { type Clock, stamp } from '../clock/clock.js';
-import type { Store } from '../store/store.js';
+import type { LockedFeed, Store } from '../store/store.js';
 import { type ChannelState, channelState, requireActive } from './channel-state.js';
 import { NodeEventBus } from './events.js';
 import { type IngestResult, ingestBatch } from './ingest.js';
@@ -13,11 +13,27 @@ export interface NodeDeps {
   clock: Clock;
 }
 
+/** Most own entries one transaction commits together. */
+const GROUP_COMMIT_MAX = 256;
+
+interface Pending {
+  own: OwnEntry;
+  resolve: (written: { id: string; entry: SignedEntry }) => void;
+  reject: (error: unknown) => void;
+}
+
 /** What the node itself writes: type, body and what it is about. */
 export interface OwnEntry {
   type: string;
   body: JsonValue;
   refs?: string[];
+  /**
+   * A message numbered by the node: its body's `serial` is set, while the
+   * feed is locked, to one more than the highest this party used in the
+   * channel, so serials stay unique however many appends (or processes over
+   * one database) race. The body is given without it.
+   */
+  assignSerial?: boolean;
 }
 
 /**
@@ -31,6 +47,8 @@ export class ParleyNode {
   readonly events = new NodeEventBus();
   readonly #signer: Signer;
   readonly #channels = new Map<string, ChannelState>();
+  readonly #queues = new Map<string, Pending[]>();
+  readonly #draining = new Set<string>();
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
@@ -65,18 +83,47 @@ export class ParleyNode {
   /**
    * Checks, signs and durably appends an entry to this party's feed. Its heads
    * name everything held of the other feeds; its time never goes backwards.
+   * Concurrent appends are group-committed: one transaction (one fsync) for
+   * all waiting, each resolved only once durable.
    */
   async append(channelId: string, own: OwnEntry): Promise<{ id: string; entry: SignedEntry }> {
     const channel = await this.channel(channelId);
-    validateBody(own.type, own.body);
-    const heads = await this.#headsOfOthers(channel.id);
-    const written = await this.store.appendOwn(
-      channel.id,
-      this.party,
-      (head: FeedHead | undefined) =>
+    validateBody(own.type, own.assignSerial ? withSerial(own.body, 1) : own.body);
+    return new Promise((resolve, reject) => {
+      const queue = this.#queues.get(channel.id) ?? [];
+      queue.push({ own, resolve, reject });
+      this.#queues.set(channel.id, queue);
+      if (!this.#draining.has(channel.id)) void this.#drain(channel.id);
+    });
+  }
+
+  async #drain(channel: string): Promise<void> {
+    this.#draining.add(channel);
+    try {
+      for (let queue = this.#queues.get(channel); queue?.length; queue = this.#queues.get(channel)) {
+        const batch = queue.splice(0, GROUP_COMMIT_MAX);
+        try {
+          const written = await this.#write(
+            channel,
+            batch.map((p) => p.own),
+          );
+          batch.forEach((p, i) => p.resolve(written[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.#draining.delete(channel);
+    }
+  }
+
+  async #write(channel: string, batch: OwnEntry[]): Promise<Array<{ id: string; entry: SignedEntry }>> {
+    const heads = await this.#headsOfOthers(channel);
+    const builds = batch.map(
+      (own) => async (head: FeedHead | undefined, feed: LockedFeed) =>
         signEntry(
           {
-            channel: channel.id,
+            channel,
             author: this.party,
             seq: (head?.seq ?? 0) + 1,
             prev: head?.id ?? null,
@@ -84,20 +131,24 @@ export class ParleyNode {
             type: own.type,
             heads,
             refs: own.refs ?? [],
-            body: own.body,
+            body: own.assignSerial ? withSerial(own.body, (await feed.maxSerial()) + 1) : own.body,
           },
           this.#signer,
         ),
-      this.now(),
     );
-    const { seq } = written.entry.header;
+    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now());
+    const precedence = batch
+      .map(precedenceOf)
+      .map((p) => p.precedence)
+      .filter((p) => p !== undefined);
+    precedence.sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
     this.events.emit('appended', {
-      channel: channel.id,
+      channel,
       author: this.party,
-      fromSeq: seq,
-      toSeq: seq,
-      types: [own.type],
-      ...precedenceOf(own),
+      fromSeq: written[0]!.entry.header.seq,
+      toSeq: written[written.length - 1]!.entry.header.seq,
+      types: [...new Set(batch.map((o) => o.type))],
+      ...(precedence[0] ? { precedence: precedence[0] } : {}),
       own: true,
     });
     return written;
@@ -122,10 +173,26 @@ export class ParleyNode {
       });
     }
     if (result.flagged.length > 0) await this.#skewAlarm(channel.id, result);
-    const needsReceipt = [...result.accepted.values()].some((list) => list.some((e) => e.header.type !== 'receipt'));
+    const needsReceipt =
+      [...result.accepted.values()].some((list) => list.some((e) => e.header.type !== 'receipt')) ||
+      (await this.#resentUnanswered(channel.id, result.resent));
     if (!needsReceipt) return result;
     const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
     return { ...result, receipt: receipt.entry };
+  }
+
+  /**
+   * Whether a resend holds entries we stored but never answered: we stopped
+   * between storing a batch and writing its receipt (two transactions). Then
+   * the resend is answered now, or the sender would wait for a receipt that
+   * never comes. Entries our newest entry already acknowledges get no second one.
+   */
+  async #resentUnanswered(channel: string, resent: Map<string, number>): Promise<boolean> {
+    if (resent.size === 0) return false;
+    const head = await this.store.head(channel, this.party);
+    const row = head && (await this.store.getEntry(channel, this.party, head.seq));
+    const heads: SignedEntry['header']['heads'] = row ? JSON.parse(row.header).heads : {};
+    return [...resent].some(([author, seq]) => author !== this.party && (heads[author]?.seq ?? 0) < seq);
   }
 
   async #headsOfOthers(channel: string): Promise<SignedEntry['header']['heads']> {
@@ -172,6 +239,10 @@ export class ParleyNode {
 }
 
 const ORDER = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'];
+
+function withSerial(body: JsonValue, serial: number): JsonValue {
+  return { ...(body as Record<string, JsonValue>), serial };
+}
 
 function precedenceOf(own: OwnEntry): { precedence?: string } {
   const p = (own.body as { precedence?: unknown } | null)?.precedence;

@@ -1,5 +1,5 @@
 import { toBase64url } from '@parley/record';
-import { type Clock, systemClock } from '../clock/clock.js';
+import { type Clock, offsetClock } from '../clock/clock.js';
 import { readEnv } from '../config/env.js';
 import { type NodeConfig, readNodeConfig } from '../config/node-config.js';
 import { type Identity, loadIdentity } from '../identity/key-files.js';
@@ -20,12 +20,20 @@ export interface OpenNode {
   close(): Promise<void>;
 }
 
-/** Opens the data directory's store: PARLEY_DATABASE_URL when set, else the SQLite file in the directory. */
+/**
+ * Opens the data directory's store: PARLEY_DATABASE_URL when set, else the
+ * SQLite file in the directory (read-only with PARLEY_DATABASE_READONLY, capped
+ * at PARLEY_SQLITE_MAX_BYTES).
+ */
 export async function openDataStore(dir: string): Promise<Store> {
   const env = readEnv();
   const store = env.databaseUrl
     ? await openStore({ url: env.databaseUrl, ...(env.databaseSchema ? { schema: env.databaseSchema } : {}) })
-    : await openStore({ sqlitePath: dataFiles(dir).database });
+    : await openStore({
+        sqlitePath: dataFiles(dir).database,
+        ...(env.databaseReadonly ? { readonly: true } : {}),
+        ...(env.sqliteMaxBytes !== undefined ? { maxBytes: env.sqliteMaxBytes } : {}),
+      });
   await store.migrate();
   return store;
 }
@@ -38,7 +46,7 @@ export async function openNode(dir: string, options: { clock?: Clock } = {}): Pr
     party: config.party,
     signer: identity.signer,
     store,
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? offsetClock(readEnv().clockOffsetMs ?? 0),
   });
   const self: SelfCard = { party: config.party, names: config.names, key: toBase64url(identity.signer.publicKey) };
   return { dir, config, identity, store, node, self, close: () => store.close() };

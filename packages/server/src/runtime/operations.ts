@@ -82,7 +82,6 @@ export const operations = {
       throw new ParleyError('PARLEY_E_USAGE', { reason: `--precedence must be one of ${precedences.join(', ')}` });
     }
     const state = await ctx.open.node.channel(channel);
-    const serial = (await ctx.open.store.maxSerial(channel, ctx.open.config.party)) + 1;
     const replyTo = str(args, 'reply-to', false);
     const body = {
       precedence,
@@ -90,16 +89,18 @@ export const operations = {
       text: str(args, 'text')!,
       language: str(args, 'language', false) ?? ctx.open.config.lang,
       marking: str(args, 'marking', false) ?? state.charter.markings[0]!,
-      serial,
       attachments: [],
       ...(replyTo ? { replyTo } : {}),
       release: { drafter: str(args, 'drafter', false) ?? 'cli', emergency: true },
     };
+    // The serial is the node's to number, under the feed's lock: unique even when sends race.
     const { id, entry } = await ctx.open.node.append(channel, {
       type: 'message',
       body: body as unknown as JsonValue,
       refs: replyTo ? [replyTo] : [],
+      assignSerial: true,
     });
+    const { serial } = entry.body as { serial: number };
     return { id, seq: entry.header.seq, serial, time: entry.header.time };
   },
 

@@ -36,7 +36,8 @@ function pinOf(row: PeerRow): Pin {
  * go through it. stop() finishes in-flight work, then closes.
  */
 export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?: number } = {}): Promise<Serving> {
-  const log = pino({ level: readEnv().logLevel ?? 'info', base: { party: undefined } }, destination(2));
+  const { logLevel, linkRequestTimeoutMs: requestTimeoutMs, linkRatePerSecond: ratePerSecond } = readEnv();
+  const log = pino({ level: logLevel ?? 'info', base: { party: undefined } }, destination(2));
   const open = await openNode(dir, options.clock ? { clock: options.clock } : {});
   const { config, identity, store } = open;
   const tls = { keyPem: identity.tls.keyPem, certPem: identity.tls.certPem };
@@ -57,6 +58,8 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
     onServer: (server) => pins.guard(server),
     peers: rows.map(linkPeer),
     heartbeatMs: options.heartbeatMs ?? config.heartbeatSeconds * 1000,
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+    ...(ratePerSecond ? { ratePerSecond } : {}),
   });
   await link.start();
   const automation = new Automation(open.node, {

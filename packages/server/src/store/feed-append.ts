@@ -13,6 +13,7 @@ import type { Database, FeedsTable } from './database.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
 import { insertNodes, loadTree } from './merkle-nodes.js';
 import { project } from './projections.js';
+import type { BuildOwn, LockedFeed } from './store.js';
 import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -37,12 +38,12 @@ export async function appendEntries(
 export async function appendOwn(
   dialect: StoreDialect,
   feed: { channel: string; author: string },
-  build: (head: FeedHead | undefined) => { id: string; entry: SignedEntry },
+  build: BuildOwn,
   storedAt: string,
 ): Promise<{ id: string; entry: SignedEntry }> {
   return writeTransaction(dialect, async (trx) => {
     const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
-    const built = build(headOf(row));
+    const built = await build(headOf(row), lockedFeed(trx, feed).feed);
     const entry = fromSigned(built.id, built.entry);
     if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
       throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
@@ -51,6 +52,68 @@ export async function appendOwn(
     await appendLocked(trx, row, [entry], storedAt);
     return built;
   });
+}
+
+/**
+ * See Store.appendOwnBatch: several own entries in one transaction (group
+ * commit: one fsync for all). Each `build` sees the head the previous one made.
+ */
+export async function appendOwnBatch(
+  dialect: StoreDialect,
+  feed: { channel: string; author: string },
+  builds: ReadonlyArray<BuildOwn>,
+  storedAt: string,
+): Promise<Array<{ id: string; entry: SignedEntry }>> {
+  return writeTransaction(dialect, async (trx) => {
+    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
+    let head = headOf(row);
+    const locked = lockedFeed(trx, feed);
+    const built: Array<{ id: string; entry: SignedEntry }> = [];
+    for (const build of builds) {
+      const b = await build(head, locked.feed);
+      locked.built(b.entry);
+      head = { seq: b.entry.header.seq, id: b.id, time: b.entry.header.time };
+      built.push(b);
+    }
+    const entries = built.map((b) => fromSigned(b.id, b.entry));
+    for (const [i, entry] of entries.entries()) {
+      if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built[i]!.id) {
+        throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
+      }
+    }
+    checkPlace(feed, row, entries);
+    await appendLocked(trx, row, entries, storedAt);
+    return built;
+  });
+}
+
+/**
+ * The LockedFeed given to `build`, for one transaction that holds the feed's
+ * lock. Every message of the feed's author is appended under that lock, so
+ * the highest serial read here stays the highest until the transaction ends;
+ * `built` counts what earlier builds of the same transaction used.
+ */
+function lockedFeed(trx: Kysely<Database>, feed: { channel: string; author: string }) {
+  let stored: Promise<number> | undefined;
+  let builtMax = 0;
+  return {
+    feed: {
+      async maxSerial() {
+        stored ??= trx
+          .selectFrom('messages')
+          .select((eb) => eb.fn.max('serial').as('serial'))
+          .where('channel', '=', feed.channel)
+          .where('author', '=', feed.author)
+          .executeTakeFirst()
+          .then((row) => Number(row?.serial ?? 0));
+        return Math.max(await stored, builtMax);
+      },
+    } satisfies LockedFeed,
+    built(entry: SignedEntry): void {
+      const serial = (entry.body as { serial?: unknown } | undefined)?.serial;
+      if (entry.header.type === 'message' && typeof serial === 'number') builtMax = Math.max(builtMax, serial);
+    },
+  };
 }
 
 export function headOf(row: FeedRow | undefined): FeedHead | undefined {

@@ -11,12 +11,21 @@ import {
   maxSerial,
   peerHeads,
 } from './entry-queries.js';
-import { appendEntries, appendOwn } from './feed-append.js';
+import { appendEntries, appendOwn, appendOwnBatch } from './feed-append.js';
 import * as kept from './kept-rows.js';
 import { loadNodes } from './merkle-nodes.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { rebuildProjections } from './rebuild.js';
-import type { AlarmRow, ChannelRow, CheckpointRow, ForkRow, PeerRow, Store, StoredEntryRow } from './store.js';
+import type {
+  AlarmRow,
+  BuildOwn,
+  ChannelRow,
+  CheckpointRow,
+  ForkRow,
+  PeerRow,
+  Store,
+  StoredEntryRow,
+} from './store.js';
 
 /**
  * The one implementation of {@link Store}, over any Kysely dialect that
@@ -82,10 +91,19 @@ export class KyselyStore implements Store {
   appendOwn(
     channel: string,
     author: string,
-    build: (head: FeedHead | undefined) => { id: string; entry: SignedEntry },
+    build: BuildOwn,
     storedAt: string,
   ): Promise<{ id: string; entry: SignedEntry }> {
     return this.#io('write', () => appendOwn(this.#d, { channel, author }, build, storedAt));
+  }
+
+  appendOwnBatch(
+    channel: string,
+    author: string,
+    builds: ReadonlyArray<BuildOwn>,
+    storedAt: string,
+  ): Promise<Array<{ id: string; entry: SignedEntry }>> {
+    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt));
   }
 
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined> {

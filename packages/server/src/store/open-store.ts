@@ -1,5 +1,5 @@
-import { openPostgres, type PostgresConfig } from './dialects/postgres.js';
-import { openSqlite, type SqliteConfig, sqliteIoReason } from './dialects/sqlite.js';
+import type { PostgresConfig } from './dialects/postgres.js';
+import type { SqliteConfig } from './dialects/sqlite.js';
 import { KyselyStore, storageError } from './kysely-store.js';
 import type { Store } from './store.js';
 
@@ -20,7 +20,12 @@ export type StoreConfig = SqliteConfig | PostgresConfig;
  * await store.migrate();
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  if ('url' in config) return new KyselyStore(openPostgres(config));
+  // Each dialect's driver is loaded only when used: a SQLite node never loads pg, and the reverse.
+  if ('url' in config) {
+    const { openPostgres } = await import('./dialects/postgres.js');
+    return new KyselyStore(openPostgres(config));
+  }
+  const { openSqlite, sqliteIoReason } = await import('./dialects/sqlite.js');
   try {
     return new KyselyStore(openSqlite(config));
   } catch (error) {

@@ -1,6 +1,25 @@
 import type { AcceptedEntry, FeedHead, ForkProof, SignedEntry } from '@parley/record';
 
 /**
+ * What building an own entry may read of its feed while the feed is locked
+ * (so the answer cannot change before the entry is stored, whichever process
+ * writes next).
+ */
+export interface LockedFeed {
+  /**
+   * The highest message `serial` the feed's author has used in the channel
+   * (0 if none), counting entries built before in the same transaction.
+   */
+  maxSerial(): Promise<number>;
+}
+
+/** Builds one own entry on the feed's current head, under the feed's lock (see Store.appendOwn). */
+export type BuildOwn = (
+  head: FeedHead | undefined,
+  feed: LockedFeed,
+) => { id: string; entry: SignedEntry } | Promise<{ id: string; entry: SignedEntry }>;
+
+/**
  * The node's storage port. Two implementations share one Kysely code path:
  * SQLite (default, one file per node, WAL, synchronous=FULL) and PostgreSQL
  * (PARLEY_DATABASE_URL). The feeds are the source of truth; every other table
@@ -50,13 +69,24 @@ export interface Store {
    * (PostgreSQL: SELECT … FOR UPDATE on the feed row; SQLite: BEGIN IMMEDIATE).
    * `build` may throw to abort; nothing is written then. What it returns must
    * continue the head it was given (else PARLEY_E_GAP / PARLEY_E_PREV_MISMATCH).
+   * It may be async and read the locked feed (LockedFeed, e.g. the next serial).
    */
   appendOwn(
     channel: string,
     author: string,
-    build: (head: FeedHead | undefined) => { id: string; entry: SignedEntry },
+    build: BuildOwn,
     storedAt: string,
   ): Promise<{ id: string; entry: SignedEntry }>;
+  /**
+   * Group commit: appends several own entries in one transaction (one fsync),
+   * each `build` seeing the head the previous one made. All or nothing.
+   */
+  appendOwnBatch(
+    channel: string,
+    author: string,
+    builds: ReadonlyArray<BuildOwn>,
+    storedAt: string,
+  ): Promise<Array<{ id: string; entry: SignedEntry }>>;
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
   /** Entries of one feed with seq ≥ fromSeq, ascending, at most `limit`. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,13 +107,22 @@ export interface Party {
   name: string;
   dir: string;
   node: ServedNode;
+  /**
+   * The environment of this party's node and of every CLI call on its data
+   * directory (e.g. its database); pass it to ok/cli/status. initParties sets it.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
+/** One environment for every party, or one per party (e.g. each its own PostgreSQL schema). */
+export type PartyEnv = NodeJS.ProcessEnv | ((party: string) => NodeJS.ProcessEnv);
+
 /** Initialises parties in `root` with free ports and pins every card at every other party. */
-export async function initParties(root: string, parties: string[], env: NodeJS.ProcessEnv = {}): Promise<Party[]> {
+export async function initParties(root: string, parties: string[], env: PartyEnv = {}): Promise<Party[]> {
   const out: Party[] = [];
   for (const party of parties) {
     const dir = join(root, party);
+    const partyEnv = typeof env === 'function' ? env(party) : env;
     const [link, consolePort] = [await freePort(), await freePort()];
     await ok(
       [
@@ -129,15 +138,15 @@ export async function initParties(root: string, parties: string[], env: NodeJS.P
         '--console-port',
         String(consolePort),
       ],
-      env,
+      partyEnv,
     );
-    out.push({ party, name: `Party ${party}`, dir, node: new ServedNode(dir, env) });
+    out.push({ party, name: `Party ${party}`, dir, node: new ServedNode(dir, partyEnv), env: partyEnv });
   }
   for (const p of out) {
-    const card = await ok(['peer', 'card', '--dir', p.dir], env);
+    const card = await ok(['peer', 'card', '--dir', p.dir], p.env);
     const file = join(root, `${p.party}.card.json`);
     writeFileSync(file, card);
-    for (const q of out) if (q !== p) await ok(['peer', 'add', '--dir', q.dir, file], env);
+    for (const q of out) if (q !== p) await ok(['peer', 'add', '--dir', q.dir, file], q.env);
   }
   return out;
 }
@@ -162,12 +171,49 @@ export async function eventually<T>(
   }
 }
 
+/** What `parley status --json` prints. */
+export interface StatusJson {
+  party: string;
+  channels: Array<{ id: string; state: string; members: string[]; signed: string[]; heads: Record<string, number> }>;
+  peers: Array<{
+    party: string;
+    link: {
+      state: string;
+      /** The endpoint in use now. */
+      endpoint: string;
+      endpoints: Array<{ url: string; state: string; failures: number; lastContact: string | null }>;
+    } | null;
+    unacknowledged: Record<string, number>;
+  }>;
+  alarms: Array<{ kind: string; message: string }>;
+  forks: number;
+}
+
 /** `parley status --json` of a data directory. */
-export async function status(dir: string, env: NodeJS.ProcessEnv = {}) {
-  return JSON.parse(await ok(['status', '--dir', dir, '--json'], env)) as {
-    channels: Array<{ id: string; state: string; heads: Record<string, number> }>;
-    peers: Array<{ party: string; link: { state: string } | null; unacknowledged: Record<string, number> }>;
-    alarms: Array<{ kind: string; message: string }>;
-    forks: number;
-  };
+export async function status(dir: string, env: NodeJS.ProcessEnv = {}): Promise<StatusJson> {
+  return JSON.parse(await ok(['status', '--dir', dir, '--json'], env)) as StatusJson;
+}
+
+/**
+ * Runs an operation on the `parley serve` of `dir` through its control API,
+ * exactly as the CLI does when a server runs (same operation, same JSON), but
+ * without spawning a process: cheap enough to poll. Fails when none serves.
+ */
+export async function control<T = unknown>(dir: string, op: string, args: Record<string, unknown> = {}): Promise<T> {
+  const { console: base } = JSON.parse(readFileSync(join(dir, 'serve.json'), 'utf8')) as { console: string };
+  const token = readFileSync(join(dir, 'control.token'), 'utf8').trim();
+  const res = await fetch(`${base}/control/v1/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(args),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await res.json()) as T;
+  if (!res.ok) throw new Error(`control ${op} answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The status of a serving node through its control API (what `parley status --json` prints), for polling. */
+export function liveStatus(dir: string): Promise<StatusJson> {
+  return control<StatusJson>(dir, 'status');
 }

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { parseWith } from '../../http/errors.js';
 import { requireMember } from '../../node/node.js';
 import type { LinkContext } from '../context.js';
+import { rowToEntry } from '../wire.js';
 import { headsOf } from './heads.js';
+
+async function ownHead(ctx: LinkContext, channel: string) {
+  const head = await ctx.node.store.head(channel, ctx.node.party);
+  const row = head && (await ctx.node.store.getEntry(channel, ctx.node.party, head.seq));
+  return row ? rowToEntry(row) : undefined;
+}
 
 /**
  * POST /link/v1/channels/:channel/entries — a peer pushes entries (its own
@@ -16,11 +23,14 @@ export function pushRoute(app: FastifyInstance, ctx: LinkContext): void {
     requireMember(channel, request.peer);
     const { entries } = parseWith(pushRequestSchema, request.body, 'push');
     const result = await ctx.node.ingest(channel.id, entries);
+    // A resend gets the same answer: our newest entry, whose heads already acknowledge it.
+    const receipt =
+      result.receipt ?? (result.stored === 0 && result.duplicates > 0 ? await ownHead(ctx, channel.id) : undefined);
     const body: PushResponse = {
       stored: result.stored,
       duplicates: result.duplicates,
       heads: await headsOf(ctx.node, channel.id),
-      ...(result.receipt ? { receipt: result.receipt } : {}),
+      ...(receipt ? { receipt } : {}),
       ...(result.error ? { error: result.error.toJSON() as PushResponse['error'] } : {}),
     };
     if (result.error && result.stored === 0 && result.duplicates === 0) {

@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { examples, linkPrefix } from '@parley/contract';
+import type { JsonValue } from '@parley/record';
+import { linkRequest } from '../link/http-client.js';
+import { operations } from '../runtime/operations.js';
+import { type Serving, serve } from '../runtime/serve.js';
+import { eventually, initParties, ok, type Party } from '../test-util/nodes.js';
+import { fsyncMs, percentile, printTable, type Row, rssMb, signVerifyMs } from './measure.js';
+
+/**
+ * npm run bench:link — two nodes on loopback, real TLS: A runs in this
+ * process (so its events time receipts exactly), B is a `parley serve` child.
+ * Every figure is printed beside its floor or target, measured in this run.
+ */
+const scale = Number(process.env.PARLEY_BENCH_SCALE ?? 1);
+const dialects = (process.env.PARLEY_BENCH_DB ?? 'sqlite,postgres').split(',');
+const pgUrl = process.env.PARLEY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function pair(root: string, dialect: string) {
+  const suffix = `${process.pid}_${Date.now()}`;
+  const envFor = (party: string): NodeJS.ProcessEnv =>
+    dialect === 'postgres'
+      ? { PARLEY_DATABASE_URL: pgUrl, PARLEY_DATABASE_SCHEMA: `parley_bench_${party.replace('-', '_')}_${suffix}` }
+      : {};
+  const [a, b] = (await initParties(root, ['us-js', 'cn-jsd'], envFor)) as [Party, Party];
+  Object.assign(process.env, envFor('us-js'));
+  const served: Serving = await serve(a.dir, { heartbeatMs: 1000 });
+  await b.node.start();
+  const offer = (await operations['channel-propose'](
+    { open: served.open, link: served.link },
+    { name: 'bench', members: 'us-js,cn-jsd' },
+  )) as { id: string };
+  await eventually(
+    async () => (await ok(['status', '--dir', b.dir, '--json'], envFor('cn-jsd'))).includes(offer.id),
+    20_000,
+    'offer',
+  );
+  await ok(['channel', 'accept', '--dir', b.dir, offer.id], envFor('cn-jsd'));
+  await eventually(async () => (await served.open.store.getChannel(offer.id))?.state === 'active', 20_000, 'active');
+  return { a, b, served, channel: offer.id, envFor };
+}
+
+/** Resolves when B's signed heads show it holds A's feed up to `seq`. */
+function acknowledged(served: Serving, channel: string, seq: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = async () => {
+      const heads = await served.open.store.peerHeads(channel, 'cn-jsd');
+      if ((heads['us-js'] ?? 0) >= seq) {
+        served.open.node.events.off('appended', listener);
+        resolve();
+      }
+    };
+    const listener = (e: { author: string }) => {
+      if (e.author === 'cn-jsd') void check();
+    };
+    served.open.node.events.on('appended', listener);
+    void check();
+  });
+}
+
+const message = (precedence: string, i: number) =>
+  ({
+    ...examples.message,
+    precedence,
+    subject: `bench ${i}`,
+    serial: i,
+    translation: undefined,
+  }) as unknown as JsonValue;
+
+/** Appends `n` entries with up to `concurrency` in flight (group commit); returns the last seq. */
+async function appendMany(
+  node: Serving['open']['node'],
+  channel: string,
+  n: number,
+  make: () => { type: string; body: JsonValue },
+  concurrency = 64,
+): Promise<number> {
+  let next = 0;
+  let last = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const seq = (await node.append(channel, make())).entry.header.seq;
+      if (seq > last) last = seq;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return last;
+}
+
+async function run(dialect: string): Promise<Row[]> {
+  const root = mkdtempSync(join(tmpdir(), 'parley-bench-link-'));
+  const { b, served, channel } = await pair(root, dialect);
+  const node = served.open.node;
+  let serial = 0;
+  const body = (p: string) => {
+    const m = message(p, ++serial) as Record<string, unknown>;
+    delete m.translation;
+    return m as JsonValue;
+  };
+  try {
+    // Floor: one fsync on each side + one sign + one verify + one warm HTTPS round trip.
+    const fs = fsyncMs(root);
+    const { sign, verify } = signVerifyMs();
+    const link = served.link.links.get('cn-jsd')!;
+    const endpoint = link.activeEndpoint;
+    const rtts: number[] = [];
+    const hbAgent = served.link.agentOf('cn-jsd')!;
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await linkRequest(
+        hbAgent,
+        endpoint,
+        'POST',
+        `${linkPrefix}/heartbeat`,
+        { sent: new Date().toISOString(), nonce: String(i) },
+        5000,
+      );
+      rtts.push(performance.now() - t);
+    }
+    const rtt = percentile(rtts, 50);
+    const floor = 2 * fs + sign + verify + rtt;
+
+    // FLASH latency: submission → A holds B's receipt covering it.
+    const lat: number[] = [];
+    for (let i = 0; i < Math.round(200 * scale); i++) {
+      const t = performance.now();
+      const { entry } = await node.append(channel, { type: 'message', body: body('FLASH') });
+      await acknowledged(served, channel, entry.header.seq);
+      lat.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const p50 = percentile(lat, 50);
+    const p99 = percentile(lat, 99);
+
+    // Sustained throughput with receipts: A writes as fast as it can; B's receipts must cover all of it.
+    const n = Math.round(20_000 * scale);
+    const t0 = performance.now();
+    let last = await appendMany(node, channel, n, () => ({ type: 'message', body: body('ROUTINE') }));
+    await acknowledged(served, channel, last);
+    const throughput = n / ((performance.now() - t0) / 1000);
+
+    // Catch-up after a partition: B is away while A writes; time from B's return until it acknowledged all.
+    await b.node.stop();
+    const backlog = Math.round(100_000 * scale);
+    last = await appendMany(node, channel, backlog, () => ({ type: 'message', body: body('ROUTINE') }));
+    const t1 = performance.now();
+    await b.node.start();
+    await acknowledged(served, channel, last);
+    const catchUp = (performance.now() - t1) / 1000;
+
+    // Idle memory of a node (B, a real process).
+    await new Promise((r) => setTimeout(r, 5000));
+    const rss = await rssMb(b.node.pid!);
+
+    const tag = `[${dialect}]`;
+    return [
+      {
+        name: `${tag} FLASH latency p50 (submit → peer's receipt held)`,
+        value: p50,
+        unit: 'ms',
+        baseline: floor,
+        target: '≤ 3× floor',
+        pass: p50 <= 3 * floor,
+      },
+      { name: `${tag} FLASH latency p99`, value: p99, unit: 'ms', baseline: floor, target: 'reported', pass: true },
+      {
+        name: `${tag} floor: 2 fsync + sign + verify + warm HTTPS RTT`,
+        value: floor,
+        unit: 'ms',
+        target: `fsync ${fs.toFixed(3)}, sign ${sign.toFixed(3)}, verify ${verify.toFixed(3)}, rtt ${rtt.toFixed(3)}`,
+        pass: true,
+      },
+      {
+        name: `${tag} sustained throughput A→B with receipts (${n} entries)`,
+        value: throughput,
+        unit: 'entries/s',
+        target: dialect === 'sqlite' ? '≥ 3000/s' : 'reported',
+        pass: dialect !== 'sqlite' || throughput >= 3000,
+      },
+      {
+        name: `${tag} catch-up of ${backlog} entries after a partition`,
+        value: catchUp,
+        unit: 's',
+        target: '≤ 30 s',
+        pass: catchUp <= 30 * Math.max(scale, 0.01),
+      },
+      { name: `${tag} idle RSS of a node`, value: rss, unit: 'MB', target: '< 150 MB', pass: rss < 150 },
+    ];
+  } finally {
+    await b.node.stop();
+    await served.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+for (const dialect of dialects) rows.push(...(await run(dialect)));
+printTable('Link benchmark (loopback, real TLS, real processes)', rows);
