@@ -1,3 +1,4 @@
+export * from './api/index.js';
 export * from './card/index.js';
 export * from './charter/index.js';
 export { errorsMarkdown } from './docs/errors-doc.js';

@@ -33,4 +33,13 @@ export const limits = {
   listItems: 64,
   /** Terms in a charter's bilingual glossary. */
   glossaryTerms: 1000,
+  /** Console user names: 1–64 chars of [a-z0-9._-], starting with a letter or digit. */
+  userName: /^[a-z0-9][a-z0-9._-]{0,63}$/,
+  /** Console passwords (characters): long enough to resist guessing, short enough to hash cheaply. */
+  passwordMinChars: 12,
+  passwordMaxChars: 256,
+  /** One console API request body (uploads, when they come, set their own). */
+  apiRequestBytes: 64 * 1024,
+  /** Rows in one page of a console API list (audit log, …). */
+  apiPageItems: 500,
 } as const;

@@ -155,7 +155,8 @@ export const catalogue = {
   PARLEY_E_TIMEOUT: {
     status: 408,
     message: 'timed out: {reason}',
-    cause: 'A request body arrived slower than the server allows (a slow-body defence), or a peer did not answer in time.',
+    cause:
+      'A request body arrived slower than the server allows (a slow-body defence), or a peer did not answer in time.',
     fix: 'Send requests promptly; check the network path if honest requests time out.',
   },
   PARLEY_E_RATE_LIMIT: {
@@ -282,7 +283,7 @@ export const catalogue = {
     status: 403,
     message: 'CSRF token {reason}',
     cause:
-      'A console API request that changes something (POST, PATCH, DELETE) must echo the session\'s CSRF token in the x-csrf-token header; it was missing or wrong.',
+      "A console API request that changes something (POST, PATCH, DELETE) must echo the session's CSRF token in the x-csrf-token header; it was missing or wrong.",
     fix: 'Send the csrfToken returned by POST or GET /api/v1/session in the x-csrf-token header.',
   },
   PARLEY_E_ACCOUNT_LOCKED: {
@@ -316,6 +317,14 @@ export const catalogue = {
     message: 'a user named {name} already exists',
     cause: 'User names are unique on a node.',
     fix: 'Choose another name, or change the existing user (PATCH /api/v1/users/:id).',
+  },
+
+  // Hotline
+  PARLEY_E_DRAFT_STATE: {
+    status: 409,
+    message: 'draft {draft} is {state}, not pending',
+    cause: 'Only a pending draft can be released; another releaser released it first, or its release is being written.',
+    fix: 'Reload the release queue. A draft stuck in "releasing" after a crash shows its state; nothing was sent twice.',
   },
 
   // Generic

@@ -10,7 +10,24 @@ export const nodeConfigSchema = z.strictObject({
   names: z.record(z.string(), z.string().min(1).max(limits.shortText)),
   lang: z.string().min(2).max(35),
   link: z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) }),
-  console: z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) }),
+  console: z.strictObject({
+    host: z.string(),
+    port: z.number().int().min(0).max(65535),
+    /** Mark the session cookie Secure: set when a TLS proxy fronts the console. Default false. */
+    secureCookie: z.boolean().optional(),
+    /** A console session ends after this many idle minutes (default 30)… */
+    sessionIdleMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    /** …and this many hours after sign-in (default 12). */
+    sessionHours: z
+      .number()
+      .min(0.1)
+      .max(24 * 30)
+      .optional(),
+  }),
   /** Link endpoints advertised in the peer card, primary first. */
   endpoints: z.array(z.string().url()).min(1).max(8),
   /** Checkpoint at least every `entries` entries or `seconds` seconds of new content. */

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { ParleyError } from '@parley/contract';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { accountsFor } from '../accounts/accounts-for.js';
+import { consoleApi } from '../api/console-api.js';
 import { installErrorHandler } from '../http/errors.js';
 import { useStrictJson } from '../http/strict-json.js';
 import type { Metrics } from './metrics.js';
@@ -15,10 +17,11 @@ export interface ControlServerOptions {
 }
 
 /**
- * The console port: health and metrics for operations, and the control API
+ * The console port: health and metrics for operations, the control API
  * through which the CLI runs commands while `parley serve` runs (so a `send`
- * is pushed at once). Listens on 127.0.0.1 by default; control calls need the
- * data directory's token.
+ * is pushed at once), and the console API under /api (api/console-api.ts).
+ * Listens on 127.0.0.1 by default; control calls need the data directory's
+ * token, console API calls a signed-in session.
  */
 export async function createControlServer(options: ControlServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
@@ -50,5 +53,13 @@ export async function createControlServer(options: ControlServerOptions): Promis
     options.log.info({ op: request.params.op }, 'control operation');
     return op(options.ctx, (request.body ?? {}) as Record<string, unknown>);
   });
+
+  const { open } = options.ctx;
+  const cfg = open.config.console;
+  const accounts = accountsFor(open.store, open.node.clock, {
+    ...(cfg.sessionIdleMinutes ? { idleMs: cfg.sessionIdleMinutes * 60_000 } : {}),
+    ...(cfg.sessionHours ? { absoluteMs: cfg.sessionHours * 3_600_000 } : {}),
+  });
+  await app.register(consoleApi, { accounts, log: options.log, secureCookie: cfg.secureCookie ?? false });
   return app;
 }
