@@ -60,7 +60,11 @@ export function verifyCharter(channel: SignedCharter): void {
  * charter key. With `complete`, every member must have signed (while a
  * charter is being co-signed, `complete` is false).
  */
-export function verifyCharterSignatures(charter: JsonValue & CharterCore, signatures: CharterSignature[], complete: boolean): void {
+export function verifyCharterSignatures(
+  charter: JsonValue & CharterCore,
+  signatures: CharterSignature[],
+  complete: boolean,
+): void {
   if (!Array.isArray(signatures)) charterError('signatures missing');
   const msg = message(charter);
   const keys = new Map(charter.members.map((m) => [m.id, m.key]));

@@ -1,7 +1,9 @@
 import { isParleyError, ParleyError } from '@parley/contract';
+import { ackCommand, ackHelp } from './commands/ack.js';
 import { channelCommand, channelHelp } from './commands/channel.js';
 import { initCommand, initHelp } from './commands/init.js';
 import { peerCommand, peerHelp } from './commands/peer.js';
+import { releaseCommand, releaseHelp } from './commands/release.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
 import {
@@ -14,6 +16,7 @@ import {
   statusCommand,
   statusHelp,
 } from './commands/simple.js';
+import { userCommand, userHelp } from './commands/user.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
 import { exitCodes, type Io } from './io.js';
 
@@ -25,7 +28,10 @@ const commands: Record<string, Command> = {
   serve: { run: serveCommand, help: serveHelp, summary: 'run the node: link and console port' },
   peer: { run: peerCommand, help: peerHelp, summary: "print this party's peer card, or pin a peer" },
   channel: { run: channelCommand, help: channelHelp, summary: 'propose or accept a channel' },
+  user: { run: userCommand, help: userHelp, summary: 'add a console user (the first admin)' },
   send: { run: sendCommand, help: sendHelp, summary: 'send a hotline message' },
+  release: { run: releaseCommand, help: releaseHelp, summary: 'release a draft (two-person release)' },
+  ack: { run: ackCommand, help: ackHelp, summary: 'a person has read a message' },
   status: { run: statusCommand, help: statusHelp, summary: 'links, lag, alarms' },
   log: { run: logCommand, help: logHelp, summary: 'the record, newest last' },
   export: { run: exportCommand, help: exportHelp, summary: 'write an evidence bundle' },

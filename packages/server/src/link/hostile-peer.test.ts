@@ -407,6 +407,7 @@ describe('a hostile pinned peer', () => {
       channel,
       '--precedence',
       'FLASH',
+      '--emergency',
       '--subject',
       'Honest during the storm',
       '--text',

@@ -59,6 +59,8 @@ export class PeerLink {
   #stopped = false;
   #loops: Promise<void>[] = [];
   #pulling = false;
+  /** Our head of each feed at the previous heartbeat, to tell a stalled feed from one being pushed. */
+  readonly #lastHave = new Map<string, number>();
   /**
    * Aborted when the line comes back after failures: requests begun while it
    * was dead may wait on connections that are gone (a blackhole sends no RST)
@@ -252,7 +254,12 @@ export class PeerLink {
     }
   }
 
-  /** Pulls every feed where the peer holds more than we do. */
+  /**
+   * Pulls the feeds where the peer holds more than we do and our copy made no
+   * progress since its previous heartbeat: pushes normally deliver everything,
+   * so pulling is for when they do not (one-way reachability, a peer that
+   * believes we hold more, our own feed after a restore).
+   */
   async #pullWhatWeLack(heads: Record<string, Record<string, number>>, _afterOutage: boolean): Promise<void> {
     if (this.#pulling) return;
     this.#pulling = true;
@@ -260,7 +267,14 @@ export class PeerLink {
       for (const [channel, theirs] of Object.entries(heads)) {
         const row = await this.#o.node.store.getChannel(channel);
         if (row?.state !== 'active') continue;
-        for (const [author, seq] of Object.entries(theirs)) await this.#pullFeed(channel, author, seq);
+        const ours = await this.#o.node.store.heads(channel);
+        for (const [author, seq] of Object.entries(theirs)) {
+          const have = ours[author]?.seq ?? 0;
+          const key = `${channel}/${author}`;
+          const stalled = seq > have && this.#lastHave.get(key) === have;
+          this.#lastHave.set(key, have);
+          if (stalled) await this.#pullFeed(channel, author, seq);
+        }
       }
     } catch (error) {
       this.#o.log.debug({ peer: this.peer, err: String(error) }, 'pull failed');

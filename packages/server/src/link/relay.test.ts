@@ -154,6 +154,7 @@ describe('multilateral from the first day: a 3-party channel whose alpha–charl
         channel,
         '--precedence',
         i === 0 ? 'FLASH' : 'ROUTINE',
+        ...(i === 0 ? ['--emergency'] : []),
         '--subject',
         subject,
         '--text',

@@ -160,6 +160,7 @@ if (requirePostgres(title)) {
             subject,
             text: `via ${via === alpha1 ? 'process 1' : 'process 2'}`,
             precedence: i % 5 === 0 ? 'FLASH' : 'ROUTINE',
+            emergency: i % 5 === 0,
           });
           return { via, subject, ...r };
         }),

@@ -54,6 +54,7 @@ forEachNodeDialect('two nodes over pinned mutual TLS', (databases) => {
         channel,
         '--precedence',
         'FLASH',
+        '--emergency',
         '--subject',
         'Intercept in progress',
         '--text',

@@ -53,6 +53,11 @@ export class Automation {
   }
 
   start(): void {
+    // Anything stored but not yet answered when the node last stopped (killed between the two) is answered now.
+    this.#enqueue(async () => {
+      for (const row of await this.#node.store.listChannels())
+        if (row.state === 'active') await this.#node.answerUnanswered(row.id);
+    });
     this.#node.events.on('appended', (e) => this.#enqueue(() => this.#onAppended(e)));
     this.#timer = setInterval(() => this.#enqueue(() => this.#tick()), 1000);
     this.#timer.unref();

@@ -39,22 +39,33 @@ async function pinnedMembers(store: Store, self: SelfCard, members: string[]) {
   return out;
 }
 
-/** Proposes a channel: a charter with DESIGN.md's defaults, signed by this party. */
+/** What a proposer may set in a new charter instead of DESIGN.md's defaults. */
+export interface CharterChoices {
+  /** Minutes per precedence for a person to acknowledge a message. */
+  handlingTargets?: Partial<Charter['handlingTargets']>;
+}
+
+/** Proposes a channel: a charter with DESIGN.md's defaults (but for `choices`), signed by this party. */
 export async function proposeChannel(
   node: ParleyNode,
   self: SelfCard,
   name: string,
   members: string[],
+  choices: CharterChoices = {},
 ): Promise<CharterOffer> {
   if (!members.includes(self.party)) members = [self.party, ...members];
   if (new Set(members).size < 2)
     throw new ParleyError('PARLEY_E_USAGE', { reason: 'a channel needs at least two members' });
-  const charter = defaultCharter({
+  const defaults = defaultCharter({
     name,
     proposer: self.party,
     createdAt: node.now(),
     nonce: toBase64url(randomBytes(16)),
     members: await pinnedMembers(node.store, self, [...new Set(members)]),
+  });
+  const charter = validateCharter({
+    ...defaults,
+    handlingTargets: { ...defaults.handlingTargets, ...choices.handlingTargets },
   });
   const id = channelId(charter as unknown as JsonValue);
   const offer: CharterOffer = {

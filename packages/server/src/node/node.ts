@@ -46,7 +46,7 @@ export class ParleyNode {
   readonly clock: Clock;
   readonly events = new NodeEventBus();
   readonly #signer: Signer;
-  readonly #channels = new Map<string, ChannelState>();
+  readonly #channels = new Map<string, Promise<ChannelState>>();
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
 
@@ -62,10 +62,12 @@ export class ParleyNode {
   }
 
   /** The active channel's state (charter, members, keys), loaded once. */
-  async channel(id: string): Promise<ChannelState> {
+  channel(id: string): Promise<ChannelState> {
+    // The promise is cached, so a burst of concurrent callers loads the charter once.
     let state = this.#channels.get(id);
     if (!state) {
-      state = channelState(requireActive(await this.store.getChannel(id), id));
+      state = this.store.getChannel(id).then((row) => channelState(requireActive(row, id)));
+      state.catch(() => this.#channels.delete(id));
       this.#channels.set(id, state);
     }
     return state;
@@ -107,7 +109,7 @@ export class ParleyNode {
             channel,
             batch.map((p) => p.own),
           );
-          batch.forEach((p, i) => p.resolve(written[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(written[i]!);
         } catch (error) {
           for (const p of batch) p.reject(error);
         }
@@ -175,24 +177,39 @@ export class ParleyNode {
     if (result.flagged.length > 0) await this.#skewAlarm(channel.id, result);
     const needsReceipt =
       [...result.accepted.values()].some((list) => list.some((e) => e.header.type !== 'receipt')) ||
-      (await this.#resentUnanswered(channel.id, result.resent));
+      (result.resent.size > 0 && (await this.#unanswered(channel.id, result.resent)));
     if (!needsReceipt) return result;
     const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
     return { ...result, receipt: receipt.entry };
   }
 
   /**
-   * Whether a resend holds entries we stored but never answered: we stopped
-   * between storing a batch and writing its receipt (two transactions). Then
-   * the resend is answered now, or the sender would wait for a receipt that
-   * never comes. Entries our newest entry already acknowledges get no second one.
+   * Writes a receipt when this node holds other members' entries (other than
+   * receipts) that its own newest entry does not acknowledge: it stopped
+   * between storing a batch and answering it (two transactions). Run when the
+   * node starts; a resend of such entries answers them too (see ingest).
    */
-  async #resentUnanswered(channel: string, resent: Map<string, number>): Promise<boolean> {
-    if (resent.size === 0) return false;
-    const head = await this.store.head(channel, this.party);
-    const row = head && (await this.store.getEntry(channel, this.party, head.seq));
-    const heads: SignedEntry['header']['heads'] = row ? JSON.parse(row.header).heads : {};
-    return [...resent].some(([author, seq]) => author !== this.party && (heads[author]?.seq ?? 0) < seq);
+  async answerUnanswered(channelId: string): Promise<SignedEntry | undefined> {
+    const channel = await this.channel(channelId);
+    if (!(await this.#unanswered(channel.id))) return undefined;
+    return (await this.append(channel.id, { type: 'receipt', body: {} })).entry;
+  }
+
+  /** Whether we hold a non-receipt entry of another member (up to `upTo`'s seq, if given) we never acknowledged. */
+  async #unanswered(channel: string, upTo?: Map<string, number>): Promise<boolean> {
+    const own = await this.store.head(channel, this.party);
+    const row = own && (await this.store.getEntry(channel, this.party, own.seq));
+    const acked: SignedEntry['header']['heads'] = row ? JSON.parse(row.header).heads : {};
+    for (const [author, head] of Object.entries(await this.store.heads(channel))) {
+      if (author === this.party) continue;
+      const from = (acked[author]?.seq ?? 0) + 1;
+      const to = upTo ? Math.min(head.seq, upTo.get(author) ?? 0) : head.seq;
+      if (to < from) continue;
+      // More than a page unacknowledged is never only receipts (they answer our own entries).
+      if (to - from >= 1000) return true;
+      if ((await this.store.range(channel, author, from, to - from + 1)).some((r) => r.type !== 'receipt')) return true;
+    }
+    return false;
   }
 
   async #headsOfOthers(channel: string): Promise<SignedEntry['header']['heads']> {

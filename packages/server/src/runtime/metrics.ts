@@ -8,28 +8,38 @@ export class Metrics {
   readonly #store: Store;
   readonly #link: LinkService | undefined;
   readonly #linkUp = new Gauge({
+    registers: [],
     name: 'parley_link_up',
     help: '1 when the endpoint answers heartbeats (UP), 0.5 DEGRADED, 0 DOWN',
     labelNames: ['peer', 'endpoint'],
   });
   readonly #rtt = new Gauge({
+    registers: [],
     name: 'parley_link_rtt_seconds',
     help: 'Heartbeat round-trip time',
     labelNames: ['peer', 'endpoint'],
   });
   readonly #offset = new Gauge({
+    registers: [],
     name: 'parley_link_clock_offset_seconds',
     help: 'Peer clock minus ours',
     labelNames: ['peer', 'endpoint'],
   });
   readonly #lag = new Gauge({
+    registers: [],
     name: 'parley_replication_lag_entries',
     help: 'Entries held here that the peer has not acknowledged',
     labelNames: ['peer', 'channel'],
   });
-  readonly #alarms = new Gauge({ name: 'parley_alarms_open', help: 'Open alarms by kind', labelNames: ['kind'] });
-  readonly #forks = new Gauge({ name: 'parley_forks_total', help: 'Forks detected (proofs kept)' });
+  readonly #alarms = new Gauge({
+    registers: [],
+    name: 'parley_alarms_open',
+    help: 'Open alarms by kind',
+    labelNames: ['kind'],
+  });
+  readonly #forks = new Gauge({ registers: [], name: 'parley_forks_total', help: 'Forks detected (proofs kept)' });
   readonly #entries = new Gauge({
+    registers: [],
     name: 'parley_feed_head_seq',
     help: 'Head seq of each feed held',
     labelNames: ['channel', 'author'],

@@ -1,9 +1,11 @@
-import { ParleyError, precedences } from '@parley/contract';
-import type { JsonValue } from '@parley/record';
+import { ParleyError } from '@parley/contract';
+import { parseTargets } from '../hotline/targets.js';
 import { signCard, verifyCard } from '../identity/peer-card.js';
 import type { LinkService } from '../link/service.js';
 import { acceptChannel, proposeChannel } from '../node/channels.js';
 import { exportChannel } from './export.js';
+import { hotlineOperations } from './hotline-operations.js';
+import { type Args, str } from './op-args.js';
 import type { OpenNode } from './open-node.js';
 import { statusOf } from './status.js';
 
@@ -14,17 +16,6 @@ export interface OpContext {
   /** Called after a peer is pinned, so a running server can admit it at once. */
   onPeerAdded?: (party: string) => Promise<void>;
 }
-
-type Args = Record<string, unknown>;
-const str = (args: Args, name: string, required = true): string | undefined => {
-  const v = args[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new ParleyError('PARLEY_E_USAGE', { reason: `--${name} is required` });
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new ParleyError('PARLEY_E_USAGE', { reason: `--${name} must be text` });
-  return v;
-};
 
 /** Every command the CLI can run, locally or through a running `parley serve`. */
 export const operations = {
@@ -63,7 +54,10 @@ export const operations = {
       .split(',')
       .map((m) => m.trim())
       .filter(Boolean);
-    const offer = await proposeChannel(ctx.open.node, ctx.open.self, str(args, 'name')!, members);
+    const targets = str(args, 'targets', false);
+    const offer = await proposeChannel(ctx.open.node, ctx.open.self, str(args, 'name')!, members, {
+      ...(targets !== undefined ? { handlingTargets: parseTargets(targets) } : {}),
+    });
     const reached = ctx.link ? await ctx.link.offer(offer.id) : [];
     return { id: offer.id, state: 'proposed', members: offer.charter.members.map((m) => m.id), reached };
   },
@@ -75,34 +69,7 @@ export const operations = {
     return { id: offer.id, state: row?.state, signed: offer.signatures.map((s) => s.party), reached };
   },
 
-  async send(ctx: OpContext, args: Args) {
-    const channel = str(args, 'channel')!;
-    const precedence = (str(args, 'precedence', false) ?? 'ROUTINE').toUpperCase();
-    if (!(precedences as readonly string[]).includes(precedence)) {
-      throw new ParleyError('PARLEY_E_USAGE', { reason: `--precedence must be one of ${precedences.join(', ')}` });
-    }
-    const state = await ctx.open.node.channel(channel);
-    const replyTo = str(args, 'reply-to', false);
-    const body = {
-      precedence,
-      subject: str(args, 'subject')!,
-      text: str(args, 'text')!,
-      language: str(args, 'language', false) ?? ctx.open.config.lang,
-      marking: str(args, 'marking', false) ?? state.charter.markings[0]!,
-      attachments: [],
-      ...(replyTo ? { replyTo } : {}),
-      release: { drafter: str(args, 'drafter', false) ?? 'cli', emergency: true },
-    };
-    // The serial is the node's to number, under the feed's lock: unique even when sends race.
-    const { id, entry } = await ctx.open.node.append(channel, {
-      type: 'message',
-      body: body as unknown as JsonValue,
-      refs: replyTo ? [replyTo] : [],
-      assignSerial: true,
-    });
-    const { serial } = entry.body as { serial: number };
-    return { id, seq: entry.header.seq, serial, time: entry.header.time };
-  },
+  ...hotlineOperations,
 
   async status(ctx: OpContext) {
     return statusOf(ctx);

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { destination, pino } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { readEnv } from '../config/env.js';
+import { HandlingAlarms } from '../hotline/alarms.js';
 import { clientAgent } from '../identity/pinned-tls.js';
 import type { Pin } from '../identity/pins.js';
 import { ServerPins } from '../identity/server-pins.js';
@@ -68,6 +69,8 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
     log,
   });
   automation.start();
+  const alarms = new HandlingAlarms(open.node, { log });
+  alarms.start();
   const metrics = new Metrics(store, link);
   const token = readFileSync(dataFiles(dir).controlToken, 'utf8').trim();
   const onPeerAdded = async (party: string) => {
@@ -89,6 +92,7 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
       log.info('stopping: finishing in-flight work');
       await control.close();
       await automation.stop();
+      await alarms.stop();
       await link.stop();
       await open.close();
       rmSync(dataFiles(dir).serving, { force: true });

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
+import type { HotlineTables } from './hotline-tables.js';
 
 /** Kysely's view of the tables (snake_case columns; times are RFC 3339 text, hashes raw bytes). */
-export interface Database {
+export interface Database extends HotlineTables {
   peers: PeersTable;
   channels: ChannelsTable;
   feeds: FeedsTable;
@@ -13,6 +14,12 @@ export interface Database {
   peer_heads: PeerHeadsTable;
   entry_refs: EntryRefsTable;
   messages: MessagesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  drafts: DraftsTable;
+  working_translations: WorkingTranslationsTable;
+  attachments: AttachmentsTable;
 }
 
 export interface PeersTable {
@@ -115,4 +122,73 @@ export interface MessagesTable {
   subject: string;
   serial: number;
   language: string;
+}
+
+/** Console users. `roles` is a JSON array of role names; `disabled` is 0 or 1. */
+export interface UsersTable {
+  id: string;
+  name: string;
+  password_hash: string;
+  roles: string;
+  disabled: number;
+  failed_logins: number;
+  locked_until: string | null;
+  created_at: string;
+}
+
+/** Console sessions. `id` is the SHA-256 (hex) of the cookie's token: the token itself is never stored. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  address: string | null;
+}
+
+/** The node's audit log of user actions; `details` is a JSON object. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user: string | null;
+  action: string;
+  target: string | null;
+  address: string | null;
+  details: string;
+}
+
+/** Messages drafted in the console and waiting for (or past) release; `body` is JSON, `emergency` 0 or 1. */
+export interface DraftsTable {
+  id: string;
+  channel: string;
+  drafter: string;
+  created_at: string;
+  body: string;
+  state: string;
+  released_by: string | null;
+  released_at: string | null;
+  entry_id: string | null;
+  emergency: number;
+}
+
+/** A receiver's internal working translation of a message (never sent). */
+export interface WorkingTranslationsTable {
+  id: Generated<number>;
+  channel: string;
+  message_id: string;
+  language: string;
+  text: string;
+  by: string;
+  at: string;
+}
+
+/** Attachment bytes, addressed by their SHA-256 (hex). */
+export interface AttachmentsTable {
+  sha256: string;
+  name: string;
+  content_type: string;
+  size: number;
+  bytes: Uint8Array;
+  created_at: string;
 }

@@ -44,6 +44,11 @@ export class KyselyStore implements Store {
     return this.#d.caps;
   }
 
+  /** The Kysely database underneath, for modules that keep their own tables beside the record (accounts). */
+  get db(): StoreDialect['db'] {
+    return this.#d.db;
+  }
+
   async migrate(): Promise<void> {
     await this.#io('migrate', () => migrateToLatest(this.#d.db, this.#d.caps));
   }

@@ -3,6 +3,7 @@ import type { JsonValue } from '@parley/record';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, MessagesTable } from './database.js';
 import { chunks } from './entry-rows.js';
+import { hotlineProjectionTables, projectHotline } from './hotline-projection.js';
 
 /** What the projections read of an entry. */
 export interface ProjectedEntry {
@@ -12,13 +13,14 @@ export interface ProjectedEntry {
 }
 
 /** The tables rebuilt from the record; nothing else reads or writes them but this module. */
-export const projectionTables = ['peer_heads', 'entry_refs', 'messages'] as const;
+export const projectionTables = ['peer_heads', 'entry_refs', 'messages', ...hotlineProjectionTables] as const;
 
 /**
- * Projects entries (any channels, any order) into peer_heads, entry_refs and
- * messages. Every update is idempotent and order-independent (peer heads only
- * grow), so a replay gives the same rows as the appends did, even when an
- * append in another process commits while a rebuild runs.
+ * Projects entries (any channels, any order) into peer_heads, entry_refs,
+ * messages and the hotline's tables (hotline-projection.ts). Every update is
+ * idempotent and order-independent (peer heads only grow), so a replay gives
+ * the same rows as the appends did, even when an append in another process
+ * commits while a rebuild runs.
  */
 export async function project(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
   await upsertPeerHeads(db, entries);
@@ -40,6 +42,7 @@ export async function project(db: Kysely<Database>, entries: readonly ProjectedE
       .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing())
       .execute();
   }
+  await projectHotline(db, entries);
 }
 
 /** An entry by `peer` proves what it holds: its own feed up to its seq, and each feed named in its heads. */

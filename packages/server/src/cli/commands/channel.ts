@@ -3,11 +3,12 @@ import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
 
-export const channelHelp = `parley channel propose --dir D --name NAME --members a,b[,c…]
+export const channelHelp = `parley channel propose --dir D --name NAME --members a,b[,c…] [--targets FLASH=10,IMMEDIATE=30,…]
 parley channel accept  --dir D CHANNEL
 
 A channel starts when every member has signed its charter (DESIGN.md's
 defaults: handling targets, 48 h answer deadline, hourly link checks).
+--targets sets handling targets in minutes for the precedences named.
 "propose" prints the channel id as its last line.`;
 
 export async function channelCommand(args: string[], io: Io): Promise<number> {
@@ -15,11 +16,17 @@ export async function channelCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { dir: { type: 'string' }, name: { type: 'string' }, members: { type: 'string' } },
+    options: {
+      dir: { type: 'string' },
+      name: { type: 'string' },
+      members: { type: 'string' },
+      targets: { type: 'string' },
+    },
   });
   if (!values.dir) throw new ParleyError('PARLEY_E_USAGE', { reason: '--dir is required' });
   if (sub === 'propose') {
-    const r = (await invoke(values.dir, 'channel-propose', { name: values.name, members: values.members })) as {
+    const { name, members, targets } = values;
+    const r = (await invoke(values.dir, 'channel-propose', { name, members, targets })) as {
       id: string;
       members: string[];
       reached: string[];

@@ -2,12 +2,25 @@ import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { printSent, type SentJson } from './sent.js';
 
 export const sendHelp = `parley send --dir D --channel C --subject S --text T [--precedence FLASH|IMMEDIATE|PRIORITY|ROUTINE]
-            [--language en] [--marking M] [--reply-to ENTRY] [--drafter NAME]
+            [--as USER] [--emergency] [--language en] [--marking M] [--reply-to ENTRY]
 
-Signs and appends a hotline message to this party's feed; while "parley serve"
-runs for D it is pushed at once, otherwise when the node next serves.`;
+Sends a hotline message as USER (a user of the node with the operator role;
+a node without users yet acts as "cli" with every role). Precedences under
+the charter's two-person release (FLASH and IMMEDIATE by default) become a
+draft that a different user holding the releaser role sends with
+"parley release"; its id is the last line printed. --emergency lets a
+releaser send one alone: the record flags it as an emergency release.
+While "parley serve" runs for D the message is pushed at once, otherwise
+when the node next serves. The entry id is the last line printed.`;
+
+interface DraftJson {
+  draft: string;
+  precedence: string;
+  drafter: string;
+}
 
 export async function sendCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
@@ -21,13 +34,21 @@ export async function sendCommand(args: string[], io: Io): Promise<number> {
       language: { type: 'string' },
       marking: { type: 'string' },
       'reply-to': { type: 'string' },
-      drafter: { type: 'string' },
+      as: { type: 'string' },
+      emergency: { type: 'boolean' },
     },
   });
   if (!values.dir) throw new ParleyError('PARLEY_E_USAGE', { reason: '--dir is required' });
   const { dir, ...rest } = values;
-  const r = (await invoke(dir, 'send', rest)) as { id: string; seq: number; serial: number; time: string };
-  io.out(`sent serial ${r.serial} as seq ${r.seq} at ${r.time}`);
-  io.out(r.id);
+  const r = (await invoke(dir, 'send', rest)) as SentJson | (DraftJson & { provisional: boolean });
+  if ('draft' in r) {
+    io.out(
+      `drafted ${r.precedence} by ${r.drafter}: it is under two-person release; a different releaser sends it with parley release --dir D --as USER ${r.draft}`,
+    );
+    if (r.provisional) io.out('note: this node has no users yet, so the command line acted with every role');
+    io.out(r.draft);
+    return exitCodes.ok;
+  }
+  printSent(io, 'sent', r);
   return exitCodes.ok;
 }

@@ -49,6 +49,7 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
     file.close();
     throw error;
   }
+  cachePreparedStatements(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(file, busyMs) });
   return {
     db,
@@ -56,6 +57,25 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
     location: config.sqlitePath,
     ioReason: sqliteIoReason,
   };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running the
+ * small statements of an append. The same SQL text reuses its statement
+ * (Kysely never iterates a statement, so reuse is safe).
+ */
+function cachePreparedStatements(file: SqliteDatabase.Database): void {
+  const prepare = file.prepare.bind(file);
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  file.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= 1000) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as typeof file.prepare;
 }
 
 const reasons: Array<[RegExp, string]> = [

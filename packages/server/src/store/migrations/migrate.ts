@@ -2,11 +2,15 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { Capabilities } from '../capabilities.js';
 import type { Database } from '../database.js';
 import { initial } from './0001-initial.js';
+import { accounts } from './0002-accounts.js';
+import { hotline } from './0003-hotline.js';
 
 /** Every migration, by number. Append only: an applied migration is never edited. */
 function migrations(caps: Capabilities): Record<string, Migration> {
   return {
     '0001-initial': initial(caps),
+    '0002-accounts': accounts(caps),
+    '0003-hotline': hotline(),
   };
 }
 

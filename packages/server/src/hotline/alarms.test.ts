@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { forEachDialect } from '../store/_util.js';
+import type { AlarmRow } from '../store/store.js';
+import { minute, nodePair } from './_util.js';
+import { acknowledge } from './acknowledge.js';
+import { HandlingAlarms, handlingAlarmKind, planAlarms } from './alarms.js';
+import type { OverdueMessage } from './message-status.js';
+import { submitMessage } from './send-message.js';
+
+const log = pino({ level: 'silent' });
+
+function late(id: string, author: string, missing: string[]): OverdueMessage {
+  return {
+    id,
+    author,
+    seq: 1,
+    serial: 1,
+    precedence: 'FLASH',
+    subject: 'Intercept',
+    time: '2023-12-21T13:05:00.000Z',
+    dtg: '211305Z DEC 23',
+    due: '2023-12-21T13:15:00.000Z',
+    missing: missing.map((party) => ({ party, stored: party !== 'jp-jso' })),
+  };
+}
+
+function open(id: number, channel: string, message: string, party: string): AlarmRow {
+  const details = JSON.stringify({ channel, message, party });
+  return { id, kind: handlingAlarmKind, channel, message: 'x', details, raisedAt: '', clearedAt: null };
+}
+
+describe('handling-target alarm plan', () => {
+  const overdue = new Map([
+    [
+      'c1',
+      [
+        late('own', 'us-js', ['cn-jsd', 'jp-jso']),
+        late('theirs', 'cn-jsd', ['us-js', 'jp-jso']),
+        late('others', 'cn-jsd', ['jp-jso']),
+      ],
+    ],
+  ]);
+
+  it('sounds for own messages unanswered by a recipient and for its own missing answers, not for others’ business', () => {
+    const { raise, clear } = planAlarms('us-js', overdue, []);
+    assert.deepEqual(
+      raise.map((a) => [a.message, a.party, a.details.side]),
+      [
+        ['own', 'cn-jsd', 'sender'],
+        ['own', 'jp-jso', 'sender'],
+        ['theirs', 'us-js', 'receiver'],
+      ],
+    );
+    assert.deepEqual(clear, []);
+    assert.match(
+      raise[0]!.text,
+      /^FLASH serial 1 "Intercept" \(211305Z DEC 23\) to cn-jsd: .* \(due 211315Z DEC 23\); cn-jsd's node stored it$/,
+    );
+    assert.match(raise[1]!.text, /jp-jso is not known to hold it: check the link$/);
+    assert.match(
+      raise[2]!.text,
+      /^FLASH serial 1 "Intercept" \(211305Z DEC 23\) from cn-jsd: not acknowledged here by a person/,
+    );
+  });
+
+  it('raises nothing twice, and clears what was answered (and duplicates)', () => {
+    const alarms = [
+      open(1, 'c1', 'own', 'cn-jsd'),
+      open(2, 'c1', 'own', 'cn-jsd'),
+      open(3, 'c1', 'answered', 'cn-jsd'),
+      { ...open(4, 'c1', 'own', 'jp-jso'), kind: 'fork' },
+    ];
+    const { raise, clear } = planAlarms('us-js', overdue, alarms);
+    assert.deepEqual(
+      raise.map((a) => [a.message, a.party]),
+      [
+        ['own', 'jp-jso'],
+        ['theirs', 'us-js'],
+      ],
+    );
+    assert.deepEqual(
+      clear.map((a) => a.id),
+      [2, 3],
+    );
+  });
+});
+
+forEachDialect('handling-target alarms', (t) => {
+  it('raises on both sides when no person answers in time, and clears on both when one does', async () => {
+    const p = await nodePair(t, { FLASH: 10 });
+    const releaser = { user: 'ann', roles: ['releaser' as const] };
+    const m = await submitMessage(
+      p.us,
+      p.channel,
+      releaser,
+      {
+        precedence: 'FLASH',
+        subject: 'Intercept in progress',
+        text: 'Request immediate call.',
+        language: 'en',
+        marking: 'UNCLASSIFIED',
+        attachments: [],
+      },
+      true,
+    );
+    assert.equal(m.kind, 'sent');
+    await p.settle();
+    const us = new HandlingAlarms(p.us, { log });
+    const cn = new HandlingAlarms(p.cn, { log });
+    const handling = async (node: typeof p.us) =>
+      (await node.store.openAlarms()).filter((a) => a.kind === handlingAlarmKind);
+
+    p.clock.advance(10 * minute);
+    assert.deepEqual(
+      [await us.check(), await cn.check()],
+      [
+        { raised: 0, cleared: 0 },
+        { raised: 0, cleared: 0 },
+      ],
+    );
+
+    p.clock.advance(1);
+    const raised: string[] = [];
+    p.us.events.on('alarm', (a) => raised.push(a.message));
+    assert.deepEqual(
+      [await us.check(), await cn.check()],
+      [
+        { raised: 1, cleared: 0 },
+        { raised: 1, cleared: 0 },
+      ],
+    );
+    assert.deepEqual(
+      [await us.check(), await cn.check()],
+      [
+        { raised: 0, cleared: 0 },
+        { raised: 0, cleared: 0 },
+      ],
+    );
+    const [atUs] = await handling(p.us);
+    const [atCn] = await handling(p.cn);
+    assert.match(atUs!.message, /to cn-jsd: no person there has acknowledged it/);
+    assert.match(atCn!.message, /from us-js: not acknowledged here by a person/);
+    assert.equal(JSON.parse(atUs!.details).side, 'sender');
+    assert.equal(JSON.parse(atCn!.details).side, 'receiver');
+    assert.deepEqual(raised, [atUs!.message]);
+
+    await acknowledge(p.cn, p.channel, (m as { id: string }).id, { user: 'duty', roles: ['operator'] });
+    assert.deepEqual(await cn.check(), { raised: 0, cleared: 1 });
+    assert.deepEqual(await us.check(), { raised: 0, cleared: 0 }, 'the sender has not seen the ack yet');
+    await p.settle();
+    assert.deepEqual(await us.check(), { raised: 0, cleared: 1 });
+    assert.deepEqual([await handling(p.us), await handling(p.cn)], [[], []]);
+  });
+
+  it('checks as answers arrive once started', async () => {
+    const p = await nodePair(t, { FLASH: 1, IMMEDIATE: 1, PRIORITY: 1, ROUTINE: 1 });
+    const m = await submitMessage(
+      p.us,
+      p.channel,
+      { user: 'ann', roles: ['operator'] },
+      {
+        precedence: 'ROUTINE',
+        subject: 'Routine',
+        text: 'x',
+        language: 'en',
+        marking: 'UNCLASSIFIED',
+        attachments: [],
+      },
+    );
+    await p.settle();
+    p.clock.advance(2 * minute);
+    const cn = new HandlingAlarms(p.cn, { log, intervalMs: 60_000 });
+    cn.start();
+    try {
+      await waitFor(async () => (await p.cn.store.openAlarms()).length === 1);
+      await acknowledge(p.cn, p.channel, (m as { id: string }).id, { user: 'duty', roles: ['operator'] });
+      await waitFor(async () => (await p.cn.store.openAlarms()).length === 0);
+    } finally {
+      await cn.stop();
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

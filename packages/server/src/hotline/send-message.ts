@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { ParleyError } from '@parley/contract';
+import type { ParleyNode } from '../node/node.js';
+import { type Compose, checkCompose, messageBody } from './compose.js';
+import { claimDraft, type Draft, finishDraft, getDraft, insertDraft, unclaimDraft } from './drafts.js';
+import { databaseOf } from './hotline-db.js';
+import { type Person, requirePermission } from './person.js';
+import { decideRelease, needsSecondPerson, type Release } from './release.js';
+
+export interface Sent {
+  kind: 'sent';
+  id: string;
+  seq: number;
+  serial: number;
+  time: string;
+  release: Release;
+}
+
+export interface Drafted {
+  kind: 'drafted';
+  draft: Draft;
+}
+
+/**
+ * A person submits a message. Under two-person release (the charter's
+ * precedences) it becomes a draft for a different releaser, unless the
+ * person, a releaser, releases it alone as an emergency; otherwise it is
+ * sent at once. Refusals are PARLEY_E_FORBIDDEN (policy), PARLEY_E_SCHEMA or
+ * PARLEY_E_USAGE (the message itself).
+ */
+export async function submitMessage(
+  node: ParleyNode,
+  channel: string,
+  by: Person,
+  compose: Compose,
+  emergency = false,
+): Promise<Sent | Drafted> {
+  const { charter } = await node.channel(channel);
+  checkCompose(charter, compose);
+  if (compose.replyTo !== undefined) await requireMessage(node, channel, compose.replyTo);
+  if (needsSecondPerson(charter, compose.precedence) && !emergency) {
+    requirePermission(by, 'messages.draft', `draft a ${compose.precedence} message`);
+    const draft = { id: randomUUID(), channel, drafter: by.user, createdAt: node.now(), body: compose };
+    await insertDraft(databaseOf(node.store), draft);
+    return { kind: 'drafted', draft: (await getDraft(databaseOf(node.store), draft.id))! };
+  }
+  const release = decideRelease({ charter, precedence: compose.precedence, drafter: by, releaser: by, emergency });
+  return send(node, channel, compose, release);
+}
+
+/**
+ * A second person releases a draft (or its drafter, alone, as an emergency).
+ * One releaser wins a race; the others get PARLEY_E_DRAFT_STATE.
+ */
+export async function releaseDraft(
+  node: ParleyNode,
+  draftId: string,
+  by: Person,
+  drafterOf: (name: string) => Promise<Person>,
+  emergency = false,
+): Promise<Sent> {
+  const db = databaseOf(node.store);
+  const draft = await getDraft(db, draftId);
+  if (!draft) throw new ParleyError('PARLEY_E_NOT_FOUND', { what: 'draft', id: draftId });
+  if (draft.state !== 'pending') throw new ParleyError('PARLEY_E_DRAFT_STATE', { draft: draftId, state: draft.state });
+  const { charter } = await node.channel(draft.channel);
+  const release = decideRelease({
+    charter,
+    precedence: draft.body.precedence,
+    drafter: await drafterOf(draft.drafter),
+    releaser: by,
+    emergency,
+  });
+  checkCompose(charter, draft.body);
+  if (!(await claimDraft(db, draftId, by.user, node.now())))
+    throw new ParleyError('PARLEY_E_DRAFT_STATE', {
+      draft: draftId,
+      state: (await getDraft(db, draftId))?.state ?? 'gone',
+    });
+  try {
+    const sent = await send(node, draft.channel, draft.body, release);
+    await finishDraft(db, draftId, sent.id, release.emergency);
+    return sent;
+  } catch (error) {
+    await unclaimDraft(db, draftId);
+    throw error;
+  }
+}
+
+async function send(node: ParleyNode, channel: string, compose: Compose, release: Release): Promise<Sent> {
+  const { id, entry } = await node.append(channel, {
+    type: 'message',
+    body: messageBody(compose, release),
+    refs: compose.replyTo ? [compose.replyTo] : [],
+    assignSerial: true,
+  });
+  const { serial } = entry.body as { serial: number };
+  return { kind: 'sent', id, seq: entry.header.seq, serial, time: entry.header.time, release };
+}
+
+/** The message `id` of the channel, or PARLEY_E_NOT_FOUND / PARLEY_E_USAGE (not a message). */
+export async function requireMessage(node: ParleyNode, channel: string, id: string) {
+  const row = await node.store.getEntryById(id);
+  if (!row || row.channel !== channel) throw new ParleyError('PARLEY_E_NOT_FOUND', { what: 'entry', id });
+  if (row.type !== 'message')
+    throw new ParleyError('PARLEY_E_USAGE', { reason: `entry ${id} is a ${row.type}, not a message` });
+  return row;
+}

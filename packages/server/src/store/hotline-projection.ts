@@ -1,0 +1,106 @@
+import type { EntryHeader } from '@parley/contract';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { chunks } from './entry-rows.js';
+import type { HeadAdvancesTable, MessageAnswersTable } from './hotline-tables.js';
+import type { ProjectedEntry } from './projections.js';
+
+/** The hotline's projection tables, emptied and replayed by rebuildProjections. */
+export const hotlineProjectionTables = ['message_answers', 'head_advances'] as const;
+
+/**
+ * Projects answers (message-ack, message-unread) and head advances. Both
+ * depend only on an entry and the entry before it in its own feed (both
+ * immutable), and upserts keep the lowest seq, so any order of appends and
+ * any replay give the same rows.
+ */
+export async function projectHotline(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
+  const answers = new Map<string, Insertable<MessageAnswersTable>>();
+  for (const e of entries) {
+    const row = answerRow(e);
+    if (!row) continue;
+    const key = JSON.stringify([row.channel, row.message_id, row.party, row.kind]);
+    if ((answers.get(key)?.seq ?? Number.POSITIVE_INFINITY) > row.seq) answers.set(key, row);
+  }
+  for (const batch of chunks([...answers.values()])) {
+    await db
+      .insertInto('message_answers')
+      .values(batch)
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'message_id', 'party', 'kind'])
+          .doUpdateSet((eb) => ({
+            entry_id: eb.ref('excluded.entry_id'),
+            seq: eb.ref('excluded.seq'),
+            time: eb.ref('excluded.time'),
+            by_person: eb.ref('excluded.by_person'),
+            reason: eb.ref('excluded.reason'),
+            note: eb.ref('excluded.note'),
+          }))
+          .where((eb) => eb('excluded.seq', '<', eb.ref('message_answers.seq'))),
+      )
+      .execute();
+  }
+  for (const batch of chunks(await advances(db, entries))) {
+    await db
+      .insertInto('head_advances')
+      .values(batch)
+      .onConflict((oc) => oc.columns(['channel', 'peer', 'peer_seq', 'author']).doNothing())
+      .execute();
+  }
+}
+
+function answerRow({ id, header, body }: ProjectedEntry): Insertable<MessageAnswersTable> | undefined {
+  if (header.type !== 'message-ack' && header.type !== 'message-unread') return undefined;
+  const b = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  if (typeof b.message !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    channel: header.channel,
+    message_id: b.message,
+    party: header.author,
+    kind: header.type === 'message-ack' ? 'ack' : 'unread',
+    entry_id: id,
+    seq: header.seq,
+    time: header.time,
+    by_person: text(b.by),
+    reason: text(b.reason),
+    note: text(b.note),
+  };
+}
+
+type Heads = EntryHeader['heads'];
+
+/** The heads of each entry that moved forward from the entry before it in the same feed. */
+async function advances(
+  db: Kysely<Database>,
+  entries: readonly ProjectedEntry[],
+): Promise<Insertable<HeadAdvancesTable>[]> {
+  const key = (channel: string, author: string, seq: number) => JSON.stringify([channel, author, seq]);
+  const known = new Map<string, Heads>(
+    entries.map((e) => [key(e.header.channel, e.header.author, e.header.seq), e.header.heads]),
+  );
+  const rows: Insertable<HeadAdvancesTable>[] = [];
+  for (const { id, header } of entries) {
+    const { channel, author: peer, seq } = header;
+    const prev =
+      seq > 1 ? (known.get(key(channel, peer, seq - 1)) ?? (await storedHeads(db, channel, peer, seq - 1))) : {};
+    for (const [author, head] of Object.entries(header.heads)) {
+      if (head.seq <= (prev[author]?.seq ?? 0)) continue;
+      rows.push({ channel, peer, peer_seq: seq, author, seq: head.seq, entry_id: id, time: header.time });
+    }
+  }
+  return rows;
+}
+
+/** The heads of a stored entry (the one before the first of a batch: its feed is appended in order). */
+async function storedHeads(db: Kysely<Database>, channel: string, author: string, seq: number): Promise<Heads> {
+  const row = await db
+    .selectFrom('entries')
+    .select('header')
+    .where('channel', '=', channel)
+    .where('author', '=', author)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.header) as EntryHeader).heads : {};
+}
