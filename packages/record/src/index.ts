@@ -53,6 +53,13 @@ export {
   type StoredEntry,
 } from './feed/feed-verifier.js';
 export { ForkError, type ForkFinding, type ForkProof, makeForkProof, verifyForkProof } from './feed/fork.js';
+export {
+  type ParallelFeedOptions,
+  SignatureBatch,
+  SignaturePool,
+  SignatureQueue,
+  verifyFeedParallel,
+} from './feed/parallel.js';
 export { canonicalBytes, canonicalize, type JsonValue, parseJson } from './jcs/index.js';
 export { KeyHistory, type KeyRange, type KeyTable } from './keys/key-history.js';
 export { checkRotationProof, type RotationStatement, signRotation } from './keys/key-rotate.js';

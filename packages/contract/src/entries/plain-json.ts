@@ -8,22 +8,34 @@ import { formatPath } from './issue.js';
  * canonical JSON, so anything JSON cannot say is refused before the schema.
  */
 export function findNonJson(value: unknown, path: PropertyKey[] = []): Failure | null {
+  const at: PropertyKey[] = [];
+  const reason = scan(value, at);
+  return reason === null ? null : fail([...path, ...at], reason);
+}
+
+/** The reason `value` is not plain JSON, or null; on failure `at` holds the path (built only then). */
+function scan(value: unknown, at: PropertyKey[]): string | null {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : fail(path, 'not JSON: non-finite number');
-  if (typeof value !== 'object') return fail(path, `not JSON: ${typeof value}`);
+  if (typeof value === 'number') return Number.isFinite(value) ? null : 'not JSON: non-finite number';
+  if (typeof value !== 'object') return `not JSON: ${typeof value}`;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) return fail([...path, i], 'not JSON: hole in array');
-      const found = findNonJson(value[i], [...path, i]);
-      if (found) return found;
+      const reason = i in value ? scan(value[i], at) : 'not JSON: hole in array';
+      if (reason !== null) {
+        at.unshift(i);
+        return reason;
+      }
     }
     return null;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return fail(path, 'not JSON: not a plain object');
-  for (const [key, item] of Object.entries(value)) {
-    const found = findNonJson(item, [...path, key]);
-    if (found) return found;
+  if (proto !== Object.prototype && proto !== null) return 'not JSON: not a plain object';
+  for (const key of Object.keys(value)) {
+    const reason = scan((value as Record<string, unknown>)[key], at);
+    if (reason !== null) {
+      at.unshift(key);
+      return reason;
+    }
   }
   return null;
 }

@@ -3,8 +3,9 @@ import type { Signer } from '../crypto/ed25519.js';
 import { concatBytes, sha256, utf8 } from '../crypto/hash.js';
 import { domains } from '../domains.js';
 import { toBase64url } from '../encoding/base64.js';
-import { canonicalBytes } from '../jcs/canonicalize.js';
+import { canonicalBytes, canonicalize } from '../jcs/canonicalize.js';
 import type { JsonValue } from '../jcs/parse.js';
+import { digestBase64url, hashBytes, headerCanonicalText } from './header-text.js';
 
 export type { EntryHeader, Head } from '@parley/contract';
 
@@ -42,7 +43,7 @@ export function headerHash(header: EntryHeader): Uint8Array {
  * const id = entryId(entry.header); // 43 characters
  */
 export function entryId(header: EntryHeader): string {
-  return toBase64url(headerHash(header));
+  return digestBase64url(headerCanonicalText(header));
 }
 
 /** The bytes an entry signature covers: the domain prefix, then SHA-256(JCS(header)). */
@@ -52,7 +53,7 @@ export function entrySigningMessage(hash: Uint8Array): Uint8Array {
 
 /** base64url(SHA-256(JCS(body))), the header's commitment to the body. */
 export function bodyHash(body: JsonValue): string {
-  return toBase64url(sha256(canonicalBytes(body)));
+  return digestBase64url(canonicalize(body));
 }
 
 /**
@@ -78,7 +79,7 @@ export function signEntry(draft: EntryDraft, signer: Signer): { id: string; entr
     body: bodyHash(draft.body),
     key: toBase64url(signer.publicKey),
   };
-  const hash = headerHash(header);
-  const sig = toBase64url(signer.sign(entrySigningMessage(hash)));
-  return { id: toBase64url(hash), entry: { header, sig, body: draft.body } };
+  const id = digestBase64url(headerCanonicalText(header));
+  const sig = toBase64url(signer.sign(entrySigningMessage(hashBytes(id))));
+  return { id, entry: { header, sig, body: draft.body } };
 }

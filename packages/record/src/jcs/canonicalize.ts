@@ -11,7 +11,8 @@ import { utf8 } from '../crypto/hash.js';
  * canonicalize({ b: 1, a: [true, 1e30] }); // '{"a":[true,1e+30],"b":1}'
  */
 export function canonicalize(value: unknown): string {
-  return write(value, '$', 0);
+  // The path is kept as a stack and turned into text only for an error: this runs once per entry.
+  return write(value, [], 0);
 }
 
 /** UTF-8 bytes of {@link canonicalize}: what Parley hashes and signs. */
@@ -19,14 +20,20 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return utf8.encode(canonicalize(value));
 }
 
-function write(value: unknown, where: string, depth: number): string {
+type Path = Array<string | number>;
+
+function where(path: Path): string {
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+}
+
+function write(value: unknown, path: Path, depth: number): string {
   switch (typeof value) {
     case 'string':
-      if (!value.isWellFormed()) throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where });
+      if (!value.isWellFormed()) throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where: where(path) });
       return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new ParleyError('PARLEY_E_JSON_NUMBER', { where, reason: String(value) });
+        throw new ParleyError('PARLEY_E_JSON_NUMBER', { where: where(path), reason: String(value) });
       }
       return JSON.stringify(value);
     case 'boolean':
@@ -34,27 +41,29 @@ function write(value: unknown, where: string, depth: number): string {
     case 'object':
       if (value === null) return 'null';
       if (depth >= limits.jsonDepth) throw new ParleyError('PARLEY_E_JSON_DEPTH', { limit: limits.jsonDepth });
-      if (Array.isArray(value)) return writeArray(value, where, depth + 1);
-      return writeObject(value, where, depth + 1);
+      if (Array.isArray(value)) return writeArray(value, path, depth + 1);
+      return writeObject(value, path, depth + 1);
     default:
-      throw new ParleyError('PARLEY_E_JSON_VALUE', { where, reason: `${typeof value} has no JSON form` });
+      throw new ParleyError('PARLEY_E_JSON_VALUE', { where: where(path), reason: `${typeof value} has no JSON form` });
   }
 }
 
-function writeArray(value: unknown[], where: string, depth: number): string {
+function writeArray(value: unknown[], path: Path, depth: number): string {
   let out = '[';
   for (let i = 0; i < value.length; i++) {
     if (i > 0) out += ',';
-    out += write(value[i], `${where}[${i}]`, depth);
+    path.push(i);
+    out += write(value[i], path, depth);
+    path.pop();
   }
   return `${out}]`;
 }
 
-function writeObject(value: object, where: string, depth: number): string {
+function writeObject(value: object, path: Path, depth: number): string {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     throw new ParleyError('PARLEY_E_JSON_VALUE', {
-      where,
+      where: where(path),
       reason: `${proto?.constructor?.name ?? 'object'} is not plain`,
     });
   }
@@ -62,15 +71,17 @@ function writeObject(value: object, where: string, depth: number): string {
   // Default sort compares UTF-16 code units, exactly as RFC 8785 section 3.2.3 asks.
   const keys = Object.keys(record).sort();
   let out = '{';
-  let first = true;
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const member = record[key];
+    path.push(key);
     if (member === undefined) {
-      throw new ParleyError('PARLEY_E_JSON_VALUE', { where: `${where}.${key}`, reason: 'undefined has no JSON form' });
+      throw new ParleyError('PARLEY_E_JSON_VALUE', { where: where(path), reason: 'undefined has no JSON form' });
     }
-    if (!key.isWellFormed()) throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where: `${where} (a key)` });
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${write(member, `${where}.${key}`, depth)}`;
-    first = false;
+    if (!key.isWellFormed())
+      throw new ParleyError('PARLEY_E_JSON_LONE_SURROGATE', { where: `${where(path.slice(0, -1))} (a key)` });
+    out += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${write(member, path, depth)}`;
+    path.pop();
   }
   return `${out}}`;
 }
