@@ -17,6 +17,7 @@ import { toBase64url } from '../encoding/base64.js';
 import { type EntryDraft, entrySigningMessage, headerHash, signEntry } from '../entry/entry.js';
 import { FeedVerifier } from '../feed/feed-verifier.js';
 import { verifyFeedParallel } from '../feed/parallel.js';
+import { canonicalize } from '../jcs/canonicalize.js';
 import { KeyHistory } from '../keys/key-history.js';
 import { benchMerkle } from '../merkle/merkle.bench.js';
 import { TestRecord } from '../test-util/record.js';
@@ -98,7 +99,9 @@ async function benchFeed(record: TestRecord, count: number): Promise<Row[]> {
     (who) => parties[who] === author,
     (batch) => {
       for (const { entry, hash } of batch) {
-        entries.push(JSON.parse(JSON.stringify(entry))); // as received: plain parsed JSON
+        // As received on the link: a node sends the body exactly as stored, its canonical form.
+        const wire = { header: entry.header, sig: entry.sig, body: JSON.parse(canonicalize(entry.body ?? {})) };
+        entries.push(JSON.parse(JSON.stringify(wire)));
         messages.push(Buffer.from(entrySigningMessage(hash)));
         sigs.push(Buffer.from(entry.sig, 'base64url'));
       }

@@ -11,8 +11,51 @@ import { utf8 } from '../crypto/hash.js';
  * canonicalize({ b: 1, a: [true, 1e30] }); // '{"a":[true,1e+30],"b":1}'
  */
 export function canonicalize(value: unknown): string {
-  // The path is kept as a stack and turned into text only for an error: this runs once per entry.
+  // Fast path: when every object's members are already in canonical order (as
+  // a canonical sender wrote them) the native JSON.stringify writes exactly the
+  // RFC 8785 form; checking that allocates nothing.
+  if (alreadyCanonical(value, 0)) return JSON.stringify(value);
+  return canonicalizeGeneral(value);
+}
+
+/** The general canonicaliser: sorts members, and names where a value has no canonical form. */
+export function canonicalizeGeneral(value: unknown): string {
+  // The path is kept as a stack and turned into text only for an error.
   return write(value, [], 0);
+}
+
+/** Array-index member names: V8 keeps them first in numeric order, which is not RFC 8785's order. */
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+
+function alreadyCanonical(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed();
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= limits.jsonDepth) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++)
+          if (!(i in value) || !alreadyCanonical(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if ((i > 0 && !(keys[i - 1]! < key)) || ARRAY_INDEX.test(key) || !key.isWellFormed()) return false;
+        if (!alreadyCanonical((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** UTF-8 bytes of {@link canonicalize}: what Parley hashes and signs. */

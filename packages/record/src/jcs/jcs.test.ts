@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isParleyError } from '@parley/contract';
 import fc from 'fast-check';
 import { listVectors, readVector } from '../test-util/vectors.js';
-import { canonicalBytes, canonicalize } from './canonicalize.js';
+import { canonicalBytes, canonicalize, canonicalizeGeneral } from './canonicalize.js';
 import { parseJson } from './parse.js';
 
 describe('RFC 8785 vectors', () => {
@@ -78,6 +78,19 @@ describe('canonicalize', () => {
       { numRuns: 300 },
     );
   });
+  it('takes the fast path only where it writes exactly what the general canonicaliser writes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        assert.equal(canonicalize(value), canonicalizeGeneral(value));
+        const sorted = JSON.parse(canonicalizeGeneral(value));
+        assert.equal(canonicalize(sorted), canonicalizeGeneral(sorted));
+      }),
+      { numRuns: 500 },
+    );
+    assert.equal(canonicalize({ '10': 1, '9': 2, a: 3 }), '{"10":1,"9":2,"a":3}');
+    assert.equal(canonicalize({ b: [1e21, -0], a: 'é' }), '{"a":"é","b":[1e+21,0]}');
+  });
+
   it('agrees with JSON.stringify on sorted plain data', () => {
     assert.equal(canonicalize({ z: 'é\n"', a: [null, false] }), '{"a":[null,false],"z":"é\\n\\""}');
     assert.deepEqual([...canonicalBytes('€')], [0x22, 0xe2, 0x82, 0xac, 0x22]);
