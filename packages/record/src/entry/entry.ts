@@ -31,6 +31,18 @@ export interface SignedEntry {
 
 const entryPrefix = utf8.encode(domains.entry);
 
+const keyTexts = new WeakMap<Signer, string>();
+
+/** The signer's public key as a header names it, encoded once per signer. */
+function keyText(signer: Signer): string {
+  let text = keyTexts.get(signer);
+  if (text === undefined) {
+    text = toBase64url(signer.publicKey);
+    keyTexts.set(signer, text);
+  }
+  return text;
+}
+
 /** SHA-256 of the header's canonical bytes: the entry's identity before base64url. */
 export function headerHash(header: EntryHeader): Uint8Array {
   return sha256(canonicalBytes(header));
@@ -77,7 +89,7 @@ export function signEntry(draft: EntryDraft, signer: Signer): { id: string; entr
     heads: draft.heads ?? {},
     refs: draft.refs ?? [],
     body: bodyHash(draft.body),
-    key: toBase64url(signer.publicKey),
+    key: keyText(signer),
   };
   const id = digestBase64url(headerCanonicalText(header));
   const sig = toBase64url(signer.sign(entrySigningMessage(hashBytes(id))));

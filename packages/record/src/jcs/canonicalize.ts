@@ -15,7 +15,48 @@ export function canonicalize(value: unknown): string {
   // a canonical sender wrote them) the native JSON.stringify writes exactly the
   // RFC 8785 form; checking that allocates nothing.
   if (alreadyCanonical(value, 0)) return JSON.stringify(value);
-  return canonicalizeGeneral(value);
+  // Otherwise a copy with sorted members, written natively, unless something
+  // needs the general path (array-index names, values with no JSON form).
+  const sorted = sortedCopy(value, 0);
+  return sorted === UNUSUAL ? canonicalizeGeneral(value) : JSON.stringify(sorted);
+}
+
+const UNUSUAL = Symbol('unusual');
+
+function sortedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed() ? value : UNUSUAL;
+    case 'number':
+      return Number.isFinite(value) ? value : UNUSUAL;
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (value === null) return null;
+      if (depth >= limits.jsonDepth) return UNUSUAL;
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item = i in value ? sortedCopy(value[i], depth + 1) : UNUSUAL;
+          if (item === UNUSUAL) return UNUSUAL;
+          out[i] = item;
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return UNUSUAL;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        if (ARRAY_INDEX.test(key) || key === '__proto__' || !key.isWellFormed()) return UNUSUAL;
+        const item = sortedCopy((value as Record<string, unknown>)[key], depth + 1);
+        if (item === UNUSUAL) return UNUSUAL;
+        out[key] = item;
+      }
+      return out;
+    }
+    default:
+      return UNUSUAL;
+  }
 }
 
 /** The general canonicaliser: sorts members, and names where a value has no canonical form. */
