@@ -1,5 +1,14 @@
 import { isParleyError, limits, ParleyError } from '@parley/contract';
-import { type AcceptedEntry, FeedVerifier, ForkError, type StoredEntry } from '@parley/record';
+import {
+  type AcceptedEntry,
+  type CheckedEntry,
+  checkSignature,
+  FeedVerifier,
+  ForkError,
+  SignaturePool,
+  SignatureQueue,
+  type StoredEntry,
+} from '@parley/record';
 import type { Store, StoredEntryRow } from '../store/store.js';
 import type { ChannelState } from './channel-state.js';
 
@@ -16,6 +25,37 @@ export interface IngestResult {
   flagged: AcceptedEntry[];
   /** Per author, the highest seq resent to us that we already held and that is not a receipt. */
   resent: Map<string, number>;
+}
+
+/** Batches at least this long verify new entries' signatures on the worker pool. */
+const PARALLEL_FROM = 64;
+
+let pool: SignaturePool | undefined;
+
+/**
+ * Defers the signatures of entries new to this node to the worker pool. Entries
+ * at a seq already held (possible forks), repeats inside the batch and
+ * key-rotate entries (whose new key takes effect at once) are checked in line,
+ * so nothing is judged on an unverified signature.
+ */
+function deferredSignatures(storedHead: number) {
+  pool ??= SignaturePool.start();
+  const queue = new SignatureQueue(pool, 256);
+  const queued = new Map<number, number>();
+  return {
+    check(entry: CheckedEntry, index: number): void {
+      const { seq, type } = entry.header;
+      if (seq <= storedHead || queued.has(seq) || type === 'key-rotate') return checkSignature(entry);
+      queued.set(seq, index);
+      queue.add(entry, index);
+    },
+    async settle(): Promise<{ index: number; seq: number } | undefined> {
+      const index = await queue.settle();
+      if (index === undefined) return undefined;
+      const seq = [...queued].find(([, i]) => i === index)![0];
+      return { index, seq };
+    },
+  };
 }
 
 export function toStoredEntry(row: StoredEntryRow): StoredEntry {
@@ -85,6 +125,9 @@ async function ingestFeed(
       if (row) held.set(seq, toStoredEntry(row));
     }
   }
+  // Large batches (catch-up) have their new entries' signatures checked on the
+  // worker pool, in parallel with everything else; see deferredSignatures.
+  const deferred = group.length >= PARALLEL_FROM ? deferredSignatures(head?.seq ?? 0) : undefined;
   const verifier = new FeedVerifier({
     channel: channel.id,
     author,
@@ -94,10 +137,14 @@ async function ingestFeed(
     storedEntry: (seq) => held.get(seq),
     skewAllowanceMs: channel.charter.skewAllowanceMs,
     now,
+    ...(deferred ? { checkSignature: (entry: CheckedEntry) => deferred.check(entry, index) } : {}),
   });
-  const accepted: AcceptedEntry[] = [];
+  let accepted: AcceptedEntry[] = [];
+  const positions: number[] = [];
   let failure: ParleyError | undefined;
+  let index = -1;
   for (const item of group) {
+    index++;
     try {
       const entry = verifier.verify(item);
       if (entry.duplicate) {
@@ -106,7 +153,7 @@ async function ingestFeed(
           result.resent.set(author, Math.max(result.resent.get(author) ?? 0, entry.header.seq));
       } else {
         accepted.push(entry);
-        if (entry.flags.length > 0) result.flagged.push(entry);
+        positions.push(index);
       }
     } catch (error) {
       if (error instanceof ForkError) result.forks.push(error);
@@ -115,6 +162,15 @@ async function ingestFeed(
       break;
     }
   }
+  const bad = await deferred?.settle();
+  if (bad !== undefined) {
+    // A deferred signature failed: nothing from that entry on is taken, as if checked in line.
+    const kept = positions.findIndex((p) => p >= bad.index);
+    accepted = kept < 0 ? accepted : accepted.slice(0, kept);
+    failure = new ParleyError('PARLEY_E_BAD_SIGNATURE', { author, seq: bad.seq });
+    result.forks = result.forks.filter((f) => f.proof.seq < bad.seq);
+  }
+  for (const entry of accepted) if (entry.flags.length > 0) result.flagged.push(entry);
   if (accepted.length > 0) {
     await store.appendEntries(channel.id, author, accepted, storedAt);
     result.accepted.set(author, accepted);
