@@ -45,7 +45,10 @@ function deferredSignatures(storedHead: number) {
   return {
     check(entry: CheckedEntry, index: number): void {
       const { seq, type } = entry.header;
-      if (seq <= storedHead || queued.has(seq) || type === 'key-rotate') return checkSignature(entry);
+      if (seq <= storedHead || queued.has(seq) || type === 'key-rotate') {
+        checkSignature(entry);
+        return;
+      }
       queued.set(seq, index);
       queue.add(entry, index);
     },
