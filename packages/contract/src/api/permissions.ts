@@ -19,6 +19,18 @@ export const permissions = {
   'messages.release': ['releaser'],
   'messages.ack': ['operator'],
   'translations.work': ['translator'],
+  /** Attach files to drafts (upload); reading them follows messages.read. */
+  'attachments.write': ['operator'],
+  /** Requests for calls and meetings, answers, meetings held and confirmed, readouts. */
+  'engagements.write': ['operator'],
+  /** Commitments: propose, agree, status updates. */
+  'commitments.write': ['operator'],
+  /** Incident reports and responses. */
+  'incidents.write': ['operator'],
+  /** Notifications in the charter's formats, and their acknowledgements. */
+  'notifications.write': ['operator'],
+  /** Suspend or resume a mechanism: a signed written notice from this party. */
+  'mechanisms.write': ['admin'],
   /** Metrics, mechanisms and links boards. */
   'dashboards.read': everyone,
   /** Record explorer: verify, export evidence bundles. */
