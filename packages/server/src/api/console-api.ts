@@ -12,6 +12,8 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { sessionCookie } from './cookies.js';
+import { endStreams } from './events/index.js';
+import { relayEntries, watchLinks } from './events/relay.js';
 import type { ConsoleApiOptions } from './options.js';
 import { presentErrors } from './present-error.js';
 import { registerRoute } from './register-route.js';
@@ -61,10 +63,23 @@ export async function consoleApi(app: FastifyInstance, options: ConsoleApiOption
   });
   await app.register(swagger, { openapi, transform: jsonSchemaTransform, transformObject: jsonSchemaTransformObject });
   await app.register(swaggerUi, { routePrefix: docsPrefix, staticCSP: true });
-  const deps = { accounts: options.accounts, rateLimit: app.rateLimit() as onRequestAsyncHookHandler };
+  const deps = {
+    accounts: options.accounts,
+    rateLimit: app.rateLimit() as onRequestAsyncHookHandler,
+    ...(options.ctx ? { ctx: options.ctx } : {}),
+  };
   const routes = apiRoutes({ secureCookie: options.secureCookie ?? false });
+  if (options.ctx) {
+    relayEntries(options.ctx.open.node);
+    if (options.ctx.link) {
+      const stop = watchLinks(options.ctx.open.node, options.ctx.link);
+      app.addHook('onClose', async () => stop());
+    }
+  }
   await app.register(
     async (v1) => {
+      // Live event streams never end by themselves: end them so closing the server does not wait on them.
+      v1.addHook('preClose', async () => endStreams(v1));
       for (const def of routes) registerRoute(v1, deps, def);
     },
     { prefix: apiPrefix },

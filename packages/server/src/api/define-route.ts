@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Accounts } from '../accounts/accounts.js';
 import type { SessionRow } from '../accounts/session-rows.js';
+import type { OpContext } from '../runtime/operations.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -34,6 +35,8 @@ export interface RouteCall<B, Q, P, A, X = undefined> {
   accounts: Accounts;
   /** The client's address. */
   address: string;
+  /** The node behind the console (its store, config, the live link when serving). */
+  ctx: OpContext;
   audit: AuditNote;
   reply: FastifyReply;
 }
@@ -63,6 +66,14 @@ export interface RouteSpec<
   produces?: string;
   /** Mutating routes run in one transaction with their audit entry unless this is false. */
   transaction?: boolean;
+  /**
+   * Audit the handler's refusals too (`details.refused`: the error code), for
+   * routes with `transaction: false` whose rules refuse people (the hotline's
+   * two-person release). Without it a refused change leaves no audit entry.
+   */
+  auditRefusals?: boolean;
+  /** The largest request body in bytes (limits.apiRequestBytes unless a route, e.g. an upload, needs more). */
+  bodyLimit?: number;
   /** Slow work on the validated input (hashing a password) done before the transaction, so no lock waits on it. */
   prepare?(call: { body: Out<B>; accounts: Accounts }): Promise<X>;
   handler(

@@ -12,7 +12,8 @@ export function presentErrors(app: FastifyInstance, log: Logger): void {
     let parley: ParleyError;
     if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const size = request.headers['content-length'] ?? 'more than the limit';
-      parley = new ParleyError('PARLEY_E_OVERSIZE', { what: 'request body', size, limit: limits.apiRequestBytes });
+      const limit = request.routeOptions.bodyLimit ?? limits.apiRequestBytes;
+      parley = new ParleyError('PARLEY_E_OVERSIZE', { what: 'request body', size, limit });
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0]!;
       parley = new ParleyError('PARLEY_E_INVALID_REQUEST', {

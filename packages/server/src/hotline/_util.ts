@@ -25,7 +25,11 @@ export interface Pair {
 
 const signer = (party: string) => Ed25519Signer.fromSeed(sha256(new TextEncoder().encode(`hotline test ${party}`)));
 
-export async function nodePair(t: DialectTarget, targets: Partial<Charter['handlingTargets']> = {}): Promise<Pair> {
+export async function nodePair(
+  t: DialectTarget,
+  targets: Partial<Charter['handlingTargets']> = {},
+  more: Partial<Pick<Charter, 'glossary' | 'languages'>> = {},
+): Promise<Pair> {
   const clock = new ManualClock(t0);
   const parties = ['us-js', 'cn-jsd'] as const;
   const members = parties.map((id) => ({ id, names: { en: id }, key: toBase64url(signer(id).publicKey) }));
@@ -36,7 +40,7 @@ export async function nodePair(t: DialectTarget, targets: Partial<Charter['handl
     nonce: toBase64url(sha256(new TextEncoder().encode('nonce')).subarray(0, 16)),
     members,
   });
-  const charter = validateCharter({ ...base, handlingTargets: { ...base.handlingTargets, ...targets } });
+  const charter = validateCharter({ ...base, ...more, handlingTargets: { ...base.handlingTargets, ...targets } });
   const channel = channelId(charter as unknown as JsonValue);
   const signatures = parties.map((p) => signCharter(charter as unknown as JsonValue, p, signer(p)));
   const configs = { us: t.freshConfig(), cn: t.freshConfig() };

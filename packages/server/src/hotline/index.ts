@@ -16,3 +16,14 @@ export { actingPerson, type Person, personNamed, requirePermission } from './per
 export { decideRelease, needsSecondPerson, type Release, type ReleaseRequest } from './release.js';
 export { type Drafted, releaseDraft, requireMessage, type Sent, submitMessage } from './send-message.js';
 export { parseTargets } from './targets.js';
+export {
+  addOfficialTranslation,
+  addWorkingTranslation,
+  channelSummary,
+  draftView,
+  listChannels,
+  listMessages,
+  type MessageView,
+  messageDetail,
+  type TranslationView,
+} from './views.js';

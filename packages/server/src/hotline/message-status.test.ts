@@ -6,7 +6,7 @@ import { minute, nodePair, t0 } from './_util.js';
 import { acknowledge, reportUnread } from './acknowledge.js';
 import type { Compose } from './compose.js';
 import { databaseOf } from './hotline-db.js';
-import { messageStatus, overdue } from './message-status.js';
+import { messageStatus, messageStatuses, overdue } from './message-status.js';
 import type { Person } from './person.js';
 import { type Sent, submitMessage } from './send-message.js';
 
@@ -167,6 +167,28 @@ forEachDialect('hotline message status', (t) => {
       await node.store.rebuildProjections();
       assert.deepEqual(await rows(), before);
     }
+  });
+
+  it('gives a page of statuses at once exactly as one by one, in every state', async () => {
+    const p = await nodePair(t, { FLASH: 5, IMMEDIATE: 10, PRIORITY: 20, ROUTINE: 30 });
+    const sent = [await send(p.us, p.channel, 'ROUTINE'), await send(p.us, p.channel, 'FLASH')];
+    await p.settle();
+    sent.push(await send(p.us, p.channel, 'PRIORITY'), await send(p.cn, p.channel, 'ROUTINE'));
+    await p.deliver(p.us, p.cn);
+    await acknowledge(p.cn, p.channel, sent[0]!.id, duty);
+    await reportUnread(p.cn, p.channel, sent[1]!.id, duty, 'discarded', 'Dup.');
+    await p.deliver(p.cn, p.us);
+    p.clock.advance(45 * minute);
+    const ids = [...sent.map((m) => m.id), 'A'.repeat(43)];
+    for (const node of [p.us, p.cn]) {
+      const one = [];
+      for (const m of sent) one.push(await messageStatus(node.store, p.channel, m.id, p.clock.now()));
+      assert.deepEqual(await messageStatuses(node.store, p.channel, ids, p.clock.now()), one);
+    }
+    assert.deepEqual(
+      (await messageStatuses(p.us.store, p.channel, ids, p.clock.now())).map((s) => s.recipients[0]!.state),
+      ['read', 'unread', 'stored', 'stored'],
+    );
   });
 
   it('refuses what is not a message of the channel', async () => {

@@ -12,9 +12,90 @@ export interface AppendedEvent {
   own: boolean;
 }
 
+/** One entry newly held (written here or taken from a peer), for consoles. */
+export interface EntryEvent {
+  channel: string;
+  author: string;
+  seq: number;
+  id: string;
+  type: string;
+  /** A message's precedence. */
+  precedence?: string;
+  /** Written by this node. */
+  own: boolean;
+  time: string;
+}
+
+/** A receipt: `author`'s node stored the other feeds up to `heads`. */
+export interface ReceiptEvent {
+  channel: string;
+  author: string;
+  seq: number;
+  id: string;
+  own: boolean;
+  time: string;
+  heads: Record<string, number>;
+}
+
+/** A person's answer to a message: read (`message-ack`) or not read with a reason (`message-unread`). */
+export interface AckEvent {
+  channel: string;
+  /** The answered message. */
+  message: string;
+  /** The answering party. */
+  party: string;
+  kind: 'ack' | 'unread';
+  /** The person, for an ack. */
+  by?: string;
+  /** Why not read, for an unread. */
+  reason?: string;
+  id: string;
+  seq: number;
+  own: boolean;
+  time: string;
+}
+
+export interface AlarmEvent {
+  kind: string;
+  message: string;
+  channel: string | null;
+}
+
+/** The link to a peer changed state (UP, DEGRADED, DOWN). */
+export interface LinkEvent {
+  peer: string;
+  state: string;
+  rttMs?: number;
+}
+
+/** A draft under two-person release was made or released (local only, never sent). */
+export interface DraftEvent {
+  id: string;
+  channel: string;
+  state: 'pending' | 'released';
+  drafter: string;
+  precedence: string;
+  releasedBy?: string;
+  emergency?: boolean;
+  /** The message entry, once released. */
+  entry?: string;
+}
+
+/**
+ * The node's event bus. `appended` is what the node itself emits; `entry`,
+ * `receipt` and `ack` are derived from it per entry (api/events/relay.ts);
+ * `alarm`, `link`, `draft` and `channel` come from whoever notices. The
+ * console's live stream (GET /api/v1/events) forwards every kind but
+ * `appended` and `channel`.
+ */
 export interface NodeEvents {
   appended: [AppendedEvent];
-  alarm: [{ kind: string; message: string; channel: string | null }];
+  entry: [EntryEvent];
+  receipt: [ReceiptEvent];
+  ack: [AckEvent];
+  alarm: [AlarmEvent];
+  link: [LinkEvent];
+  draft: [DraftEvent];
   channel: [{ id: string; state: 'proposed' | 'active' }];
 }
 
