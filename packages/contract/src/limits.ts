@@ -23,6 +23,26 @@ export const limits = {
   attachmentBytes: 16 * 1024 * 1024,
   /** Attachments on one entry. */
   attachments: 16,
+  /**
+   * Media types a node accepts for an attachment (upload, send, fetch from a
+   * peer, download). No HTML, SVG, XML or script: nothing a browser would run.
+   */
+  attachmentTypes: [
+    'application/pdf',
+    'image/png',
+    'image/jpeg',
+    'image/gif',
+    'image/webp',
+    'text/plain',
+    'text/csv',
+    'application/json',
+    'application/zip',
+    'audio/mpeg',
+    'video/mp4',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/octet-stream',
+  ],
   /** A link request (a batch of entries with bodies). */
   linkRequestBytes: 8 * 1024 * 1024,
   /** Entries in one link batch. */

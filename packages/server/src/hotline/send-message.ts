@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ParleyError } from '@parley/contract';
 import type { ParleyNode } from '../node/node.js';
+import { checkNodeAttachments } from './attachments.js';
 import { type Compose, checkCompose, messageBody } from './compose.js';
 import { claimDraft, type Draft, finishDraft, getDraft, insertDraft, unclaimDraft } from './drafts.js';
 import { databaseOf } from './hotline-db.js';
@@ -36,12 +37,20 @@ export async function submitMessage(
   emergency = false,
 ): Promise<Sent | Drafted> {
   const { charter } = await node.channel(channel);
+  await checkNodeAttachments(node, compose.attachments);
   checkCompose(charter, compose);
   if (compose.replyTo !== undefined) await requireMessage(node, channel, compose.replyTo);
   if (needsSecondPerson(charter, compose.precedence) && !emergency) {
     requirePermission(by, 'messages.draft', `draft a ${compose.precedence} message`);
     const draft = { id: randomUUID(), channel, drafter: by.user, createdAt: node.now(), body: compose };
     await insertDraft(databaseOf(node.store), draft);
+    node.events.emit('draft', {
+      id: draft.id,
+      channel,
+      state: 'pending',
+      drafter: by.user,
+      precedence: compose.precedence,
+    });
     return { kind: 'drafted', draft: (await getDraft(databaseOf(node.store), draft.id))! };
   }
   const release = decideRelease({ charter, precedence: compose.precedence, drafter: by, releaser: by, emergency });
@@ -71,6 +80,7 @@ export async function releaseDraft(
     releaser: by,
     emergency,
   });
+  await checkNodeAttachments(node, draft.body.attachments);
   checkCompose(charter, draft.body);
   if (!(await claimDraft(db, draftId, by.user, node.now())))
     throw new ParleyError('PARLEY_E_DRAFT_STATE', {
@@ -80,6 +90,16 @@ export async function releaseDraft(
   try {
     const sent = await send(node, draft.channel, draft.body, release);
     await finishDraft(db, draftId, sent.id, release.emergency);
+    node.events.emit('draft', {
+      id: draftId,
+      channel: draft.channel,
+      state: 'released',
+      drafter: draft.drafter,
+      precedence: draft.body.precedence,
+      releasedBy: by.user,
+      emergency: release.emergency,
+      entry: sent.id,
+    });
     return sent;
   } catch (error) {
     await unclaimDraft(db, draftId);

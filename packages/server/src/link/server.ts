@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandler } from '../http/errors.js';
 import { useStrictJson } from '../http/strict-json.js';
 import type { LinkContext } from './context.js';
+import { blobsRoute } from './routes/blobs.js';
 import { chartersRoute } from './routes/charters.js';
 import { heartbeatRoute } from './routes/heartbeat.js';
 import { pullRoute } from './routes/pull.js';
@@ -66,5 +67,6 @@ export async function createLinkServer(ctx: LinkContext, options: LinkServerOpti
   pullRoute(app, ctx);
   heartbeatRoute(app, ctx);
   chartersRoute(app, ctx);
+  blobsRoute(app, ctx);
   return app;
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SelfCard } from '../node/channels.js';
 import type { ParleyNode } from '../node/node.js';
+import { BlobFetcher } from './blob-fetcher.js';
 import { linkRequest } from './http-client.js';
 import { PeerLink } from './peer-link.js';
 import { createLinkServer } from './server.js';
@@ -41,6 +42,8 @@ export interface LinkServiceOptions {
  */
 export class LinkService {
   readonly links = new Map<string, PeerLink>();
+  /** Fetches and verifies the attachments that peers' entries name (blob-fetcher.ts). */
+  blobs: BlobFetcher | undefined;
   readonly #peers = new Map<string, LinkPeer>();
   readonly #o: LinkServiceOptions;
   #server: FastifyInstance | undefined;
@@ -77,6 +80,12 @@ export class LinkService {
     this.#o.onServer?.(this.#server.server as unknown as import('node:tls').Server);
     this.#address = await this.#server.listen({ host: this.#o.host, port: this.#o.port });
     for (const peer of this.#o.peers) this.addPeer(peer);
+    this.blobs = new BlobFetcher({
+      node,
+      log,
+      source: { agentOf: (p) => this.#peers.get(p)?.agent, endpointOf: (p) => this.links.get(p)?.activeEndpoint },
+    });
+    this.blobs.start();
     node.events.on('appended', (e) => {
       for (const link of this.links.values()) if (link.peer !== e.author || e.own) link.poke();
     });
@@ -141,6 +150,7 @@ export class LinkService {
 
   /** Graceful stop: no new requests, in-flight work finished. */
   async stop(): Promise<void> {
+    await this.blobs?.stop();
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     await this.#server?.close();
     for (const peer of this.#peers.values()) peer.agent.destroy();

@@ -1,6 +1,7 @@
 import { ParleyError, type Precedence, precedences } from '@parley/contract';
 import { accountsFor } from '../accounts/accounts-for.js';
 import { acknowledge } from '../hotline/acknowledge.js';
+import { attachFiles } from '../hotline/attachments-files.js';
 import type { Compose } from '../hotline/compose.js';
 import { actingPerson, type Person, personNamed } from '../hotline/person.js';
 import { releaseDraft, submitMessage } from '../hotline/send-message.js';
@@ -15,6 +16,16 @@ async function actor(ctx: OpContext, args: Args): Promise<Person & { provisional
   if (!cli.provisional)
     throw new ParleyError('PARLEY_E_USAGE', { reason: '--as USER is required: this node has users, and acts as one' });
   return cli;
+}
+
+/** `--attach FILE` (repeatable): absolute paths, read by the node (the CLI resolves them). */
+function filesOf(args: Args): string[] {
+  const v = args.attach;
+  if (v === undefined || v === null) return [];
+  const list = Array.isArray(v) ? v : [v];
+  if (!list.every((p): p is string => typeof p === 'string' && p !== ''))
+    throw new ParleyError('PARLEY_E_USAGE', { reason: '--attach takes a file path' });
+  return list;
 }
 
 function precedenceOf(args: Args): Precedence {
@@ -58,7 +69,7 @@ export const hotlineOperations = {
       text: str(args, 'text')!,
       language: str(args, 'language', false) ?? ctx.open.config.lang,
       marking: str(args, 'marking', false) ?? charter.markings[0]!,
-      attachments: [],
+      attachments: await attachFiles(ctx.open.node, filesOf(args)),
       ...(replyTo ? { replyTo } : {}),
     };
     const r = await submitMessage(ctx.open.node, channel, by, compose, flag(args, 'emergency'));

@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely';
+import type { AttachmentTables } from './attachment-tables.js';
 import type { HotlineTables } from './hotline-tables.js';
 
 /** Kysely's view of the tables (snake_case columns; times are RFC 3339 text, hashes raw bytes). */
-export interface Database extends HotlineTables {
+export interface Database extends HotlineTables, AttachmentTables {
   peers: PeersTable;
   channels: ChannelsTable;
   feeds: FeedsTable;
@@ -183,7 +184,7 @@ export interface WorkingTranslationsTable {
   at: string;
 }
 
-/** Attachment bytes, addressed by their SHA-256 (hex). */
+/** Attachment bytes, addressed by the base64url SHA-256 of the bytes (hotline/attachments.ts). */
 export interface AttachmentsTable {
   sha256: string;
   name: string;

@@ -1,6 +1,7 @@
 import type { EntryHeader } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import type { Insertable, Kysely } from 'kysely';
+import { attachmentProjectionTables, projectAttachments } from './attachment-projection.js';
 import type { Database, MessagesTable } from './database.js';
 import { chunks } from './entry-rows.js';
 import { hotlineProjectionTables, projectHotline } from './hotline-projection.js';
@@ -13,7 +14,13 @@ export interface ProjectedEntry {
 }
 
 /** The tables rebuilt from the record; nothing else reads or writes them but this module. */
-export const projectionTables = ['peer_heads', 'entry_refs', 'messages', ...hotlineProjectionTables] as const;
+export const projectionTables = [
+  'peer_heads',
+  'entry_refs',
+  'messages',
+  ...hotlineProjectionTables,
+  ...attachmentProjectionTables,
+] as const;
 
 /**
  * Projects entries (any channels, any order) into peer_heads, entry_refs,
@@ -43,6 +50,7 @@ export async function project(db: Kysely<Database>, entries: readonly ProjectedE
       .execute();
   }
   await projectHotline(db, entries);
+  await projectAttachments(db, entries);
 }
 
 /** An entry by `peer` proves what it holds: its own feed up to its seq, and each feed named in its heads. */

@@ -4,6 +4,7 @@ import type { Database } from '../database.js';
 import { initial } from './0001-initial.js';
 import { accounts } from './0002-accounts.js';
 import { hotline } from './0003-hotline.js';
+import { attachments } from './0004-attachments.js';
 
 /** Every migration, by number. Append only: an applied migration is never edited. */
 function migrations(caps: Capabilities): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrations(caps: Capabilities): Record<string, Migration> {
     '0001-initial': initial(caps),
     '0002-accounts': accounts(caps),
     '0003-hotline': hotline(),
+    '0004-attachments': attachments(),
   };
 }
 
