@@ -343,7 +343,7 @@ while read -r k kind; do
     held "$e_author" "$e_seq" "$h_seq" || fail "claim $k: the bundle lacks some of $e_author seq $e_seq..$h_seq"
     [ "$(awk -v a="$e_author" -v s="$h_seq" '$1 == a && $2 == s { print $3 }' "$W/ids")" = "$h_id" ] || fail "claim $k: heads mismatch"
     echo "claim $k: $by stored $e_author seq $e_seq by $w_time ($by seq $w_seq)"
-  else
+  elif [ "$kind" = no-reference ]; then
     # "party wrote nothing referring to entry between from and to": a complete run of the
     # party's headers from the last before from (or seq 1) to the first after to (or to a
     # checkpoint tied to the run and cosigned by another member at or after to); no header
@@ -371,6 +371,52 @@ while read -r k kind; do
     done
     [ -n "$bound" ] || fail "claim $k: nothing shows that $party wrote no more entries up to $to"
     echo "claim $k: from $from to $to, $party wrote no entry referring to $e_author seq $e_seq ($bound)"
+  elif [ "$kind" = no-answer ]; then
+    # "party stored the request and its feed holds no answer to it up to the deadline": the
+    # request's body is disclosed, with that deadline, naming party among its responders; the
+    # receipt is checked as a stored claim; a complete run of party's headers from before the
+    # receipt and the request to its first entry after the deadline (or a cosigned checkpoint);
+    # each entry of an answer type up to the deadline is disclosed and answers something else
+    party=$(field "$B" claims.$k.party) deadline=$(field "$B" claims.$k.deadline) receipt=$(field "$B" claims.$k.receipt)
+    read -r _ _ _ r_i r_time < <(awk -v id="$entry" '$3 == id' "$W/ids")
+    [ "$(field "$B" entries.$r_i.header.type)" = request ] || fail "claim $k: the entry is not a request"
+    [ "$(field "$B" entries.$r_i.body.deadline)" = "$deadline" ] || fail "claim $k: the request's deadline (body disclosed?) is not $deadline"
+    responders=" $(rows "$B" entries.$r_i.body.principals.responder party | awk '{ print $2 }' | tr '\n' ' ')" || fail "claim $k: no responders"
+    [ "$e_author" != "$party" ] && [[ $responders == *" $party "* ]] || fail "claim $k: $party is not a responder of the request"
+    read -r w_author w_seq _ w_i w_time < <(awk -v id="$receipt" '$3 == id' "$W/ids") || fail "claim $k: no receipt"
+    [ "$w_author" = "$party" ] || fail "claim $k: the receipt is by $w_author, not $party"
+    read -r _ h_seq h_id < <(awk -v a="$e_author" '$1 == a' "$W/$w_i.heads") || fail "claim $k: no heads for $e_author"
+    [ "$h_seq" -ge "$e_seq" ] || fail "claim $k: the receipt's heads stop before $e_author seq $e_seq"
+    held "$e_author" "$e_seq" "$h_seq" || fail "claim $k: the bundle lacks some of $e_author seq $e_seq..$h_seq"
+    [ "$(awk -v a="$e_author" -v s="$h_seq" '$1 == a && $2 == s { print $3 }' "$W/ids")" = "$h_id" ] || fail "claim $k: heads mismatch"
+    awk -v a="$party" '$1 == a' "$W/ids" | sort -k2,2n > "$W/claim$k"
+    start=$(awk -v t="$r_time" -v w="$w_seq" '$5 < t { s = $2 } END { s = (s == "" ? 1 : s); print (w + 0 < s + 0 ? w : s) }' "$W/claim$k")
+    end=$(awk -v t="$deadline" '$5 > t { print $2; exit }' "$W/claim$k")
+    last=$(awk '{ s = $2 } END { print s }' "$W/claim$k")
+    for i in $(awk -v t="$deadline" '$5 <= t { print $4 }' "$W/claim$k"); do
+      case $(field "$B" entries.$i.header.type) in request-accept | request-decline | request-counter)
+        answered=$(field "$B" entries.$i.body.request) || fail "claim $k: $party's entry $i may answer it: its body is withheld"
+        [ "$answered" != "$entry" ] || fail "claim $k: $party's entry $i answers it"
+        case $(field "$B" entries.$i.header.refs) in *"\"$entry\""*) fail "claim $k: $party's entry $i answers it" ;; esac ;;
+      esac
+    done
+    bound=''
+    if [ -n "$end" ]; then
+      held "$party" "$start" "$end" || fail "claim $k: the bundle skips entries of $party in the run"
+      bound="seq $end is its first entry after the deadline"
+    fi
+    for c in $(cat "$W/checkpoints"); do
+      [ -z "$bound" ] && [ -f "$W/cp$c.matched" ] || continue
+      read -r author size _ < "$W/cp$c.head"
+      [ "$author" = "$party" ] && [ "$size" -ge "$last" ] && held "$party" "$start" "$size" || continue
+      while read -r q t; do
+        [[ $(date -u -d "@$t" +%Y-%m-%dT%H:%M:%S.000Z) < $deadline ]] || bound="checkpoint $c, cosigned by $q" end=$size
+      done < "$W/cp$c.cosigners"
+    done
+    [ -n "$bound" ] || fail "claim $k: nothing shows that $party wrote no more entries up to $deadline"
+    echo "claim $k: $party stored request $e_author seq $e_seq by $w_time (receipt seq $w_seq) and its feed holds no answer to it up to the deadline $deadline (seq $start..$end, $bound)"
+  else
+    fail "claim $k: unknown kind $kind"
   fi
 done < "$W/claims"
 

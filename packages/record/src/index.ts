@@ -15,6 +15,7 @@ export {
 } from './bundle/build.js';
 export { BundleChecker, type BundleCheckerOptions } from './bundle/checker.js';
 export type { Run } from './bundle/feed-runs.js';
+export { answers, planNoAnswer } from './bundle/no-answer.js';
 export type { CheckpointReport, ClaimReport, EvidenceReport, FeedReport } from './bundle/report.js';
 export { BundleSplitter, type SplitMode, type SplitSink } from './bundle/splitter.js';
 export { type StreamOptions, verifyBundleStream } from './bundle/stream.js';

@@ -99,7 +99,31 @@ export const noReferenceClaimSchema = z
   })
   .refine((c) => c.from <= c.to, { message: 'from must not be after to', path: ['to'] });
 
-export const claimSchema = z.discriminatedUnion('kind', [storedClaimSchema, noReferenceClaimSchema]);
+/**
+ * "`party` stored request `entry` (its entry `receipt` acknowledges it) and
+ * its feed holds no answer to it up to `deadline`": `deadline` is the
+ * request's own (disclosed) deadline; a complete run of the party's headers
+ * from before the receipt to the first entry after the deadline, with the
+ * body of every entry whose type could be an answer (request-accept,
+ * request-decline, request-counter) disclosed to show it answers something
+ * else. See docs/decisions/0011-metrics-and-silence.md.
+ */
+export const noAnswerClaimSchema = z.strictObject({
+  kind: z.literal('no-answer'),
+  party: partyIdSchema,
+  entry: b64url32Schema,
+  receipt: b64url32Schema,
+  deadline: isoTimeSchema,
+});
+
+/** Entry types that answer a request (the request's id in `refs` or in the body's `request`). */
+export const answerTypes = ['request-accept', 'request-decline', 'request-counter'] as const;
+
+export const claimSchema = z.discriminatedUnion('kind', [
+  storedClaimSchema,
+  noReferenceClaimSchema,
+  noAnswerClaimSchema,
+]);
 
 /** Everything but the entries: small enough to hold in memory whatever the bundle's size. */
 export const bundleMetaSchema = z.strictObject({

@@ -1,4 +1,5 @@
 export {
+  answerTypes,
   type Bundle,
   type BundleEntry,
   type BundleMeta,
@@ -11,6 +12,7 @@ export {
   evidenceFormat,
   type KeyRangeJson,
   keysSectionSchema,
+  noAnswerClaimSchema,
   type Proof,
   proofSchema,
 } from './bundle.js';

@@ -16,6 +16,7 @@ import { MerkleTree } from '../merkle/index.js';
 import { type VerifiedCheckpoint, verifyBundleCheckpoint } from './checkpoints.js';
 import { type MatchedCheckpoint, proveNoReference, proveStored, type Seen, WindowTracker } from './claims.js';
 import { FeedRuns } from './feed-runs.js';
+import { AnswerTracker, proveNoAnswer } from './no-answer.js';
 import { checkProofs, type PendingInclusion, proveInclusions } from './proofs.js';
 import type { EvidenceReport } from './report.js';
 
@@ -54,6 +55,7 @@ export class BundleChecker {
   readonly #seen = new Map<string, Seen>();
   readonly #wanted = new Set<string>();
   readonly #windows: WindowTracker[];
+  readonly #answers: AnswerTracker[];
   readonly #checkpoints: VerifiedCheckpoint[];
   readonly #rootChecks = new Map<string, Map<number, VerifiedCheckpoint[]>>();
   readonly #matched = new Set<number>();
@@ -72,6 +74,7 @@ export class BundleChecker {
     for (const proof of this.#meta.proofs ?? []) if (proof.type === 'inclusion') this.#wanted.add(proof.entry);
     for (const claim of this.#meta.claims ?? []) this.#want(claim);
     this.#windows = (this.#meta.claims ?? []).flatMap((c) => (c.kind === 'no-reference' ? [new WindowTracker(c)] : []));
+    this.#answers = (this.#meta.claims ?? []).flatMap((c) => (c.kind === 'no-answer' ? [new AnswerTracker(c)] : []));
   }
 
   /** Checks the entry at position `index` of the bundle's entries. */
@@ -99,6 +102,7 @@ export class BundleChecker {
     this.#grow(entry);
     if (this.#wanted.has(entry.id)) this.#seen.set(entry.id, { header });
     for (const window of this.#windows) window.observe(header);
+    for (const tracker of this.#answers) tracker.observe(entry);
   }
 
   /** Settles heads references, Merkle proofs and claims; returns what the bundle proves. */
@@ -163,6 +167,7 @@ export class BundleChecker {
   #want(claim: Claim): void {
     this.#wanted.add(claim.entry);
     if (claim.kind === 'stored') this.#wanted.add(claim.witness);
+    if (claim.kind === 'no-answer') this.#wanted.add(claim.receipt);
   }
 
   #place({ header }: CheckedEntry): void {
@@ -282,11 +287,14 @@ export class BundleChecker {
   #settleClaims(): void {
     const matched: MatchedCheckpoint[] = this.#checkpoints.filter((c) => this.#matched.has(c.index));
     let windows = 0;
+    let answers = 0;
     (this.#meta.claims ?? []).forEach((claim, index) => {
       const statement =
         claim.kind === 'stored'
           ? proveStored(index, claim, this.#seen, this.#feeds)
-          : proveNoReference(index, this.#windows[windows++]!, this.#seen, this.#feeds, matched);
+          : claim.kind === 'no-answer'
+            ? proveNoAnswer(index, this.#answers[answers++]!, this.#seen, this.#feeds, matched)
+            : proveNoReference(index, this.#windows[windows++]!, this.#seen, this.#feeds, matched);
       this.#report.claims.push({ index, kind: claim.kind, statement });
     });
   }

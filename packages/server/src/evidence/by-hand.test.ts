@@ -189,6 +189,7 @@ function realisticBundle(): Bundle {
     { kind: 'stored', entry: request.id, by: 'cn-jsd', witness: witness.id },
     { kind: 'no-reference', party: 'cn-jsd', entry: request.id, from: request.header.time, to: deadline },
     { kind: 'no-reference', party: 'cn-jsd', entry: request.id, from: request.header.time, to: later },
+    { kind: 'no-answer', party: 'cn-jsd', entry: request.id, receipt: witness.id, deadline },
   ];
   const nextKey = toBase64url(rec.keys['cn-jsd']!.publicKey);
   const { bundle } = buildBundle({
@@ -291,6 +292,7 @@ describe('verifying a bundle by hand', { skip, concurrency: true }, () => {
       /^claim 0: cn-jsd stored us-js seq 2 by 2023-02-04T19:00:03\.000Z \(cn-jsd seq 1\)$/m,
       /^claim 1: .* cn-jsd wrote no entry referring to us-js seq 2 \(bounded by cn-jsd seq 7\)$/m,
       /^claim 2: .* \(complete: checkpoint 0, cosigned by us-js\)$/m,
+      /^claim 3: cn-jsd stored request us-js seq 2 by 2023-02-04T19:00:03\.000Z \(receipt seq 1\) and its feed holds no answer to it up to the deadline 2023-02-06T19:00:03\.000Z \(seq 1\.\.7, seq 7 is its first entry after the deadline\)$/m,
       /^proof 3: fork: us-js signed two different entries at seq 3$/m,
       /^proof 4: equivocation: us-js signed two roots for size 7$/m,
       /^OK: everything above checked by hand$/m,
@@ -366,6 +368,21 @@ describe('verifying a bundle by hand', { skip, concurrency: true }, () => {
       'an entry inside a claim window is left out',
       (b) => (b.entries = b.entries.filter((e) => e !== cn(b, 5))),
       /claim 1: the bundle skips entries of cn-jsd in the window/,
+    ],
+    [
+      "a no-answer claim's deadline is moved",
+      (b) => ((b.claims![3] as { deadline: string }).deadline = '2023-02-05T19:00:03.000Z'),
+      /claim 3: the request's deadline \(body disclosed\?\) is not 2023-02-05T19:00:03\.000Z/,
+    ],
+    [
+      "a no-answer claim's receipt is an entry of the requester",
+      (b) => ((b.claims![3] as { receipt: string }).receipt = b.claims![3]!.entry),
+      /claim 3: the receipt is by us-js, not cn-jsd/,
+    ],
+    [
+      "the request's body is withheld",
+      (b) => delete b.entries.find((e) => e.header.type === 'request')!.body,
+      /claim 3: the request's deadline \(body disclosed\?\) is not/,
     ],
   ];
 

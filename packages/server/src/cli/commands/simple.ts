@@ -10,7 +10,16 @@ export const exportHelp = `parley export --dir D --channel C [--from T] [--to T]
 Writes an evidence bundle (parley-evidence/1): the charter and its signatures,
 key history, the entries in the window (headers and signatures always; bodies
 only of the types named in --disclose), and the checkpoints. It is verified
-before it is written.`;
+before it is written.
+
+parley export --dir D --prove-unanswered REQUEST [--party P] [--channel C] > bundle.json
+
+Evidence of silence: proves, with bodies withheld, that the responder's node
+stored the request (its own receipt) and that its feed holds no answer
+(request-accept, -decline, -counter) up to the request's deadline. Discloses
+only the request's body and the bodies of the responder's entries of those
+three types (to show each answers another request). Refused before the
+deadline, or when the responder answered.`;
 export const rebuildHelp = `parley rebuild --dir D   rebuild every projection from the feeds`;
 
 function dirOf(values: { dir?: string | undefined }): string {
@@ -42,6 +51,8 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       disclose: { type: 'string' },
+      'prove-unanswered': { type: 'string' },
+      party: { type: 'string' },
     },
   });
   const { dir: _dir, ...rest } = values;
