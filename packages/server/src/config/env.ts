@@ -1,4 +1,5 @@
 import { ParleyError } from '@parley/contract';
+import { type ClockScenario, parseClockScenario } from '../clock/clock.js';
 
 /** Environment variables, read once into raw values (STYLE.md: env → config). */
 export interface RawEnv {
@@ -7,6 +8,13 @@ export interface RawEnv {
   logLevel: string | undefined;
   /** PARLEY_CLOCK_OFFSET_MS: added to the system clock (signed ms), to run a node with a skewed clock. */
   clockOffsetMs: number | undefined;
+  /**
+   * PARLEY_CLOCK_SCENARIO=<startISO>@<wallAnchorMs>x<rate>[;<atISO>x<rate>]…:
+   * run the node on a scenario clock (the demo) that stands at start at the
+   * wall-clock anchor, runs rate× fast (changing rate at each atISO) until it
+   * reaches the present, then at real time (clock/clock.ts scenarioClock).
+   */
+  clockScenario: ClockScenario | undefined;
   /** PARLEY_DATABASE_READONLY=1: open the SQLite file read-only (every write fails with PARLEY_E_IO). */
   databaseReadonly: boolean;
   /** PARLEY_SQLITE_MAX_BYTES: cap the SQLite file's size, as a full disk would. */
@@ -23,6 +31,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RawEnv {
     databaseSchema: env.PARLEY_DATABASE_SCHEMA || undefined,
     logLevel: env.PARLEY_LOG_LEVEL || undefined,
     clockOffsetMs: integer(env, 'PARLEY_CLOCK_OFFSET_MS'),
+    clockScenario: scenario(env),
     databaseReadonly: env.PARLEY_DATABASE_READONLY === '1' || env.PARLEY_DATABASE_READONLY === 'true',
     sqliteMaxBytes: integer(env, 'PARLEY_SQLITE_MAX_BYTES'),
     linkRequestTimeoutMs: integer(env, 'PARLEY_LINK_REQUEST_TIMEOUT_MS'),
@@ -36,4 +45,13 @@ function integer(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new ParleyError('PARLEY_E_USAGE', { reason: `${name} must be an integer` });
   return n;
+}
+
+function scenario(env: NodeJS.ProcessEnv): ClockScenario | undefined {
+  const text = env.PARLEY_CLOCK_SCENARIO;
+  if (!text) return undefined;
+  const parsed = parseClockScenario(text);
+  if (typeof parsed === 'string')
+    throw new ParleyError('PARLEY_E_USAGE', { reason: `PARLEY_CLOCK_SCENARIO: ${parsed}` });
+  return parsed;
 }

@@ -43,6 +43,10 @@ async function pinnedMembers(store: Store, self: SelfCard, members: string[]) {
 export interface CharterChoices {
   /** Minutes per precedence for a person to acknowledge a message. */
   handlingTargets?: Partial<Charter['handlingTargets']>;
+  /** The channel's dialogue mechanisms (none by default). */
+  mechanisms?: Charter['mechanisms'];
+  /** The agreed bilingual glossary (empty by default). */
+  glossary?: Charter['glossary'];
 }
 
 /** Proposes a channel: a charter with DESIGN.md's defaults (but for `choices`), signed by this party. */
@@ -66,6 +70,8 @@ export async function proposeChannel(
   const charter = validateCharter({
     ...defaults,
     handlingTargets: { ...defaults.handlingTargets, ...choices.handlingTargets },
+    ...(choices.mechanisms ? { mechanisms: choices.mechanisms } : {}),
+    ...(choices.glossary ? { glossary: choices.glossary } : {}),
   });
   const id = channelId(charter as unknown as JsonValue);
   const offer: CharterOffer = {

@@ -1,5 +1,5 @@
 import { toBase64url } from '@parley/record';
-import { type Clock, offsetClock } from '../clock/clock.js';
+import { type Clock, offsetClock, scenarioClock } from '../clock/clock.js';
 import { readEnv } from '../config/env.js';
 import { type NodeConfig, readNodeConfig } from '../config/node-config.js';
 import { type Identity, loadIdentity } from '../identity/key-files.js';
@@ -46,8 +46,15 @@ export async function openNode(dir: string, options: { clock?: Clock } = {}): Pr
     party: config.party,
     signer: identity.signer,
     store,
-    clock: options.clock ?? offsetClock(readEnv().clockOffsetMs ?? 0),
+    clock: options.clock ?? envClock(),
   });
   const self: SelfCard = { party: config.party, names: config.names, key: toBase64url(identity.signer.publicKey) };
   return { dir, config, identity, store, node, self, close: () => store.close() };
+}
+
+/** The clock the environment asks for: a scenario clock (PARLEY_CLOCK_SCENARIO), offset by PARLEY_CLOCK_OFFSET_MS. */
+export function envClock(): Clock {
+  const { clockOffsetMs, clockScenario } = readEnv();
+  const base = offsetClock(clockOffsetMs ?? 0);
+  return clockScenario ? scenarioClock(clockScenario, base) : base;
 }
