@@ -1,5 +1,10 @@
 export * from './api-error.js';
+export * from './attachments.js';
 export * from './audit.js';
+export * from './engagements.js';
+export * from './events.js';
+export * from './messages.js';
+export * from './metrics.js';
 export { can, type Permission, permissionNames, permissions, permissionsOf } from './permissions.js';
 export { roleTableMarkdown } from './role-table.js';
 export { type Role, roleSchema, roleSummaries, roles } from './roles.js';

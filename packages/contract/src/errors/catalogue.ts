@@ -265,6 +265,20 @@ export const catalogue = {
     cause: "The exporter asserted something that the bundle's entries, checkpoints and proofs do not establish.",
     fix: 'Treat the claim as unproven. Ask the exporter for a bundle with the missing entries or proofs.',
   },
+  PARLEY_E_REQUEST_ANSWERED: {
+    status: 409,
+    message: '{party} answered request {request}: its seq {seq} ({type}, {time})',
+    cause:
+      "`parley export --prove-unanswered` found an answer to the request in the responder's feed before the deadline.",
+    fix: 'There is no silence to prove. Export the answer instead (parley export --channel C --disclose request,request-accept,request-decline,request-counter).',
+  },
+  PARLEY_E_NOT_UNANSWERED_YET: {
+    status: 409,
+    message: 'request {request} is not unanswered yet: {reason}',
+    cause:
+      "Silence can be proven only after the request's deadline, once the responder's node has stored the request and written an entry after the deadline (or its checkpoint has been cosigned after it).",
+    fix: 'Wait until the deadline has passed and the link has carried a later entry of the responder (a receipt or link-check answer), then export again.',
+  },
 
   // Access
   PARLEY_E_UNAUTHENTICATED: {
@@ -325,6 +339,35 @@ export const catalogue = {
     message: 'draft {draft} is {state}, not pending',
     cause: 'Only a pending draft can be released; another releaser released it first, or its release is being written.',
     fix: 'Reload the release queue. A draft stuck in "releasing" after a crash shows its state; nothing was sent twice.',
+  },
+  PARLEY_E_ATTACHMENT_UNKNOWN: {
+    status: 409,
+    message: 'attachment {sha256} is not stored on this node',
+    cause: 'A message names an attachment by the SHA-256 of its bytes, and this node holds no blob with that hash.',
+    fix: 'Upload the file first (POST /api/v1/attachments, or `parley send --attach FILE`), then name the hash it returned.',
+  },
+  PARLEY_E_ATTACHMENT_TYPE: {
+    status: 415,
+    message: 'attachment type {contentType} is not allowed (allowed: {allowed})',
+    cause:
+      'Attachments are limited to the media types in @parley/contract limits.attachmentTypes, none of which a browser runs.',
+    fix: 'Send the file as one of the allowed types (a PDF or an image, for instance), or as application/octet-stream.',
+  },
+  PARLEY_E_ATTACHMENT_MISMATCH: {
+    status: 422,
+    message: 'attachment {sha256} does not match: {reason}',
+    cause:
+      'The bytes of an attachment must hash to the SHA-256 and have the size that the message names; on the link a peer sent other bytes, and on a send the description disagrees with the stored blob.',
+    fix: 'On a send, describe the attachment as it was uploaded. From a peer, the blob was refused and an alarm raised: the peer is faulty or hostile.',
+  },
+
+  // Engagement rules
+  PARLEY_E_RULE: {
+    status: 409,
+    message: '{type} refused: {reason}',
+    cause:
+      "The entry is well-formed but breaks the engagement rules as the record stands (answering a request that is already closed, answering one's own request, a slot that was not proposed, a mechanism the charter does not name…). Nothing was signed. A peer's entry that breaks them is stored anyway and flagged.",
+    fix: 'Read the request, meeting, commitment or notification as it stands now (GET /api/v1/engagements…) and write the entry its state allows.',
   },
 
   // Generic

@@ -1,8 +1,21 @@
+import { attachmentRoutes } from './attachments/index.js';
 import { exportAuditRoute } from './audit/export.js';
 import { listAuditRoute } from './audit/list.js';
+import { commitmentRoutes } from './commitments/index.js';
 import type { RouteDef } from './define-route.js';
+import { engagementRoutes } from './engagements/index.js';
+import { incidentRoutes } from './incidents/index.js';
+import { linkCheckRoutes } from './link-checks/index.js';
+import { mechanismRoutes } from './mechanisms/index.js';
+import { notificationRoutes } from './notifications/index.js';
+import { alarmRoutes } from './alarms/index.js';
+import { channelRoutes } from './channels/index.js';
+import { eventRoutes } from './events/index.js';
+import { messageRoutes } from './messages/index.js';
+import { translationRoutes } from './translations/index.js';
 import { loginRoute } from './session/login.js';
 import { logoutRoute } from './session/logout.js';
+import { metricsRoutes } from './metrics/index.js';
 import { meRoute } from './session/me.js';
 import { createUserRoute } from './users/create.js';
 import { listUsersRoute } from './users/list.js';
@@ -19,5 +32,18 @@ export function apiRoutes(options: { secureCookie: boolean }): RouteDef[] {
     updateUserRoute,
     listAuditRoute,
     exportAuditRoute,
+    ...attachmentRoutes,
+    ...eventRoutes,
+    ...channelRoutes,
+    ...messageRoutes,
+    ...translationRoutes,
+    ...alarmRoutes,
+    ...metricsRoutes,
+    ...engagementRoutes,
+    ...commitmentRoutes,
+    ...incidentRoutes,
+    ...notificationRoutes,
+    ...mechanismRoutes,
+    ...linkCheckRoutes,
   ];
 }

@@ -1,6 +1,9 @@
 import { isParleyError, ParleyError } from '@parley/contract';
 import { ackCommand, ackHelp } from './commands/ack.js';
+import { actCommand, actHelp } from './commands/act.js';
 import { channelCommand, channelHelp } from './commands/channel.js';
+import { demoCommand, demoHelp } from './commands/demo.js';
+import { engagementsCommand, engagementsHelp } from './commands/engagements.js';
 import { initCommand, initHelp } from './commands/init.js';
 import { peerCommand, peerHelp } from './commands/peer.js';
 import { releaseCommand, releaseHelp } from './commands/release.js';
@@ -32,11 +35,14 @@ const commands: Record<string, Command> = {
   send: { run: sendCommand, help: sendHelp, summary: 'send a hotline message' },
   release: { run: releaseCommand, help: releaseHelp, summary: 'release a draft (two-person release)' },
   ack: { run: ackCommand, help: ackHelp, summary: 'a person has read a message' },
+  act: { run: actCommand, help: actHelp, summary: 'write an engagement entry (request, answer, meeting, readout…)' },
+  engagements: { run: engagementsCommand, help: engagementsHelp, summary: 'requests, meetings, mechanisms now' },
   status: { run: statusCommand, help: statusHelp, summary: 'links, lag, alarms' },
   log: { run: logCommand, help: logHelp, summary: 'the record, newest last' },
   export: { run: exportCommand, help: exportHelp, summary: 'write an evidence bundle' },
   verify: { run: verifyCommand, help: verifyHelp, summary: 'verify an evidence bundle offline' },
   rebuild: { run: rebuildCommand, help: rebuildHelp, summary: 'rebuild every projection from the feeds' },
+  demo: { run: demoCommand, help: demoHelp, summary: 'two nodes on this machine replaying the 2022–2024 scenario' },
 };
 
 function usage(): string {

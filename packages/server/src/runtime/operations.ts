@@ -1,9 +1,11 @@
-import { ParleyError } from '@parley/contract';
+import { type Charter, ParleyError } from '@parley/contract';
 import { parseTargets } from '../hotline/targets.js';
 import { signCard, verifyCard } from '../identity/peer-card.js';
 import type { LinkService } from '../link/service.js';
 import { acceptChannel, proposeChannel } from '../node/channels.js';
+import { engagementOperations } from './engagement-operations.js';
 import { exportChannel } from './export.js';
+import { exportUnanswered } from './export-unanswered.js';
 import { hotlineOperations } from './hotline-operations.js';
 import { type Args, str } from './op-args.js';
 import type { OpenNode } from './open-node.js';
@@ -57,6 +59,9 @@ export const operations = {
     const targets = str(args, 'targets', false);
     const offer = await proposeChannel(ctx.open.node, ctx.open.self, str(args, 'name')!, members, {
       ...(targets !== undefined ? { handlingTargets: parseTargets(targets) } : {}),
+      // Given through the control API only (the demo); validateCharter checks them.
+      ...(Array.isArray(args.mechanisms) ? { mechanisms: args.mechanisms as Charter['mechanisms'] } : {}),
+      ...(Array.isArray(args.glossary) ? { glossary: args.glossary as Charter['glossary'] } : {}),
     });
     const reached = ctx.link ? await ctx.link.offer(offer.id) : [];
     return { id: offer.id, state: 'proposed', members: offer.charter.members.map((m) => m.id), reached };
@@ -70,6 +75,8 @@ export const operations = {
   },
 
   ...hotlineOperations,
+
+  ...engagementOperations,
 
   async status(ctx: OpContext) {
     return statusOf(ctx);
@@ -102,6 +109,11 @@ export const operations = {
   },
 
   async export(ctx: OpContext, args: Args) {
+    const unanswered = str(args, 'prove-unanswered', false);
+    if (unanswered !== undefined) {
+      const options = { request: unanswered, party: str(args, 'party', false), channel: str(args, 'channel', false) };
+      return (await exportUnanswered(ctx.open, options)).bundle;
+    }
     const disclose = str(args, 'disclose', false);
     return exportChannel(ctx.open, {
       channel: str(args, 'channel')!,

@@ -2,11 +2,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { destination, pino } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { readEnv } from '../config/env.js';
+import { EngagementAlarms } from '../engagement/alarms.js';
 import { HandlingAlarms } from '../hotline/alarms.js';
 import { clientAgent } from '../identity/pinned-tls.js';
 import type { Pin } from '../identity/pins.js';
 import { ServerPins } from '../identity/server-pins.js';
 import { type LinkPeer, LinkService } from '../link/service.js';
+import { OperatorCheckAlarms } from '../link-checks/alarms.js';
 import { Automation } from '../node/automation.js';
 import type { PeerRow } from '../store/store.js';
 import { createControlServer } from './control-server.js';
@@ -71,6 +73,10 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
   automation.start();
   const alarms = new HandlingAlarms(open.node, { log });
   alarms.start();
+  const engagementAlarms = new EngagementAlarms(open.node, { log });
+  engagementAlarms.start();
+  const checkAlarms = new OperatorCheckAlarms(open.node, { log });
+  checkAlarms.start();
   const metrics = new Metrics(store, link);
   const token = readFileSync(dataFiles(dir).controlToken, 'utf8').trim();
   const onPeerAdded = async (party: string) => {
@@ -93,6 +99,8 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
       await control.close();
       await automation.stop();
       await alarms.stop();
+      await engagementAlarms.stop();
+      await checkAlarms.stop();
       await link.stop();
       await open.close();
       rmSync(dataFiles(dir).serving, { force: true });
