@@ -6,6 +6,7 @@ import { accountsFor } from '../accounts/accounts-for.js';
 import { consoleApi } from '../api/console-api.js';
 import { installErrorHandler } from '../http/errors.js';
 import { useStrictJson } from '../http/strict-json.js';
+import { consoleStatic } from './console-static.js';
 import type { Metrics } from './metrics.js';
 import { type OpContext, type OperationName, operations } from './operations.js';
 
@@ -60,6 +61,13 @@ export async function createControlServer(options: ControlServerOptions): Promis
     ...(cfg.sessionIdleMinutes ? { idleMs: cfg.sessionIdleMinutes * 60_000 } : {}),
     ...(cfg.sessionHours ? { absoluteMs: cfg.sessionHours * 3_600_000 } : {}),
   });
-  await app.register(consoleApi, { accounts, log: options.log, secureCookie: cfg.secureCookie ?? false });
+  await app.register(consoleApi, {
+    accounts,
+    log: options.log,
+    secureCookie: cfg.secureCookie ?? false,
+    ctx: options.ctx,
+  });
+  // The browser console at / (packages/console), with its Content-Security-Policy.
+  await app.register(consoleStatic, {});
   return app;
 }
