@@ -173,30 +173,40 @@ export async function blobForPeer(node: ParleyNode, sha256: string, peer: string
   return bytes;
 }
 
+/** How one entry describes a blob: a fetched blob is stored under a description that fits its bytes. */
+export type BlobVariant = Pick<AttachmentRef, 'name' | 'contentType' | 'size'>;
+
 /**
- * Checks bytes fetched from a peer against what the signed entry says
- * (hash, size, allowed type) and stores them; PARLEY_E_ATTACHMENT_MISMATCH,
- * PARLEY_E_ATTACHMENT_TYPE or PARLEY_E_OVERSIZE otherwise, and nothing is stored.
+ * Checks bytes fetched from a peer against what the signed entries naming
+ * the hash say (size, hash, allowed type) and stores them, under the first
+ * description whose size and type fit; PARLEY_E_ATTACHMENT_MISMATCH,
+ * PARLEY_E_ATTACHMENT_TYPE or PARLEY_E_OVERSIZE otherwise, and nothing is
+ * stored. Entries normally agree; one member describing another's blob with
+ * a wrong size must not keep the true bytes out.
  */
 export async function acceptFetchedBlob(
   db: Kysely<Database>,
-  ref: Pick<AttachmentRef, 'name' | 'contentType' | 'size'> & { sha256: string },
+  want: { sha256: string; variants: readonly BlobVariant[] },
   bytes: Uint8Array,
   now: string,
 ): Promise<void> {
-  requireAllowedType(ref.contentType);
+  const allowedVariants = want.variants.filter((v) => isAllowedType(v.contentType));
+  if (allowedVariants.length === 0) requireAllowedType(want.variants[0]?.contentType ?? '');
   requireAttachmentSize(bytes.byteLength);
-  if (bytes.byteLength !== ref.size)
+  const fits = allowedVariants.find((v) => v.size === bytes.byteLength);
+  if (!fits) {
+    const sizes = [...new Set(allowedVariants.map((v) => v.size))].join(' or ');
     throw new ParleyError('PARLEY_E_ATTACHMENT_MISMATCH', {
-      sha256: ref.sha256,
-      reason: `the entry says ${ref.size} bytes, the peer sent ${bytes.byteLength}`,
+      sha256: want.sha256,
+      reason: `the entry says ${sizes} bytes, the peer sent ${bytes.byteLength}`,
     });
+  }
   const got = blobHash(bytes);
-  if (got !== ref.sha256)
-    throw new ParleyError('PARLEY_E_ATTACHMENT_MISMATCH', { sha256: ref.sha256, reason: `the bytes hash to ${got}` });
+  if (got !== want.sha256)
+    throw new ParleyError('PARLEY_E_ATTACHMENT_MISMATCH', { sha256: want.sha256, reason: `the bytes hash to ${got}` });
   await insertBlob(
     db,
-    { sha256: ref.sha256, name: ref.name, contentType: ref.contentType, size: ref.size },
+    { sha256: want.sha256, name: fits.name, contentType: fits.contentType, size: fits.size },
     bytes,
     now,
   );
@@ -206,6 +216,8 @@ export async function acceptFetchedBlob(
 export interface WantedBlob extends AttachmentRef {
   sha256: string;
   attempts: number;
+  /** Every description (size, name, type) that entries naming the hash give, this one first. */
+  variants: BlobVariant[];
 }
 
 /**
@@ -251,8 +263,26 @@ export async function wantedBlobs(db: Kysely<Database>, self: string, now: strin
       contentType: r.content_type,
       size: r.size,
       attempts: r.attempts ?? 0,
+      variants: [{ name: r.name, contentType: r.content_type, size: r.size }],
     });
   }
+  if (out.length === 0) return out;
+  // Every entry's description of each hash, not only the first one's (a member may describe another's blob wrongly).
+  const all = await db
+    .selectFrom('attachment_refs')
+    .select(['sha256', 'name', 'content_type', 'size'])
+    .where(
+      'sha256',
+      'in',
+      out.map((w) => w.sha256),
+    )
+    .orderBy('channel')
+    .orderBy('entry_id')
+    .execute();
+  for (const w of out)
+    for (const r of all)
+      if (r.sha256 === w.sha256 && !w.variants.some((v) => v.size === r.size && v.contentType === r.content_type))
+        w.variants.push({ name: r.name, contentType: r.content_type, size: r.size });
   return out;
 }
 

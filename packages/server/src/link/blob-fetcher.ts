@@ -114,7 +114,7 @@ export class BlobFetcher {
     for (const want of await wantedBlobs(db, node.party, node.now())) {
       if (this.#stopped) break;
       try {
-        if (!isAllowedType(want.contentType)) {
+        if (!want.variants.some((v) => isAllowedType(v.contentType))) {
           const refusal = new Refusal(
             want.author,
             new ParleyError('PARLEY_E_ATTACHMENT_TYPE', {
@@ -155,7 +155,14 @@ export class BlobFetcher {
       if (!agent || !base) continue;
       let bytes: Buffer;
       try {
-        bytes = await fetchBlob(agent, base, want.sha256, want.size, this.#o.timeoutMs ?? 60_000, this.#abort.signal);
+        bytes = await fetchBlob(
+          agent,
+          base,
+          want.sha256,
+          readCap(want),
+          this.#o.timeoutMs ?? 60_000,
+          this.#abort.signal,
+        );
       } catch (error) {
         if (isParleyError(error, 'PARLEY_E_ATTACHMENT_MISMATCH')) {
           const refusal = new Refusal(peer, error);
@@ -214,6 +221,11 @@ export class BlobFetcher {
     node.events.emit('alarm', { kind: 'attachment-refused', message, channel: want.channel });
     this.#o.log.warn({ sha256: want.sha256, peer: refusal.peer, err: refusal.error.message }, 'attachment refused');
   }
+}
+
+/** The most bytes worth reading: the largest size an entry naming the hash gives with an allowed type. */
+function readCap(want: WantedBlob): number {
+  return Math.max(0, ...want.variants.filter((v) => isAllowedType(v.contentType)).map((v) => v.size));
 }
 
 /**

@@ -384,4 +384,40 @@ forEachDialect('attachments over the link: GET /link/v1/blobs/:hash and the fetc
     const state = await attachmentState(databaseOf(p.cn.store), f.sha256);
     assert.deepEqual(state, { held: false, attempts: 0, lastError: null, refusedAt: null });
   });
+
+  it("stores the true bytes when another member's entry describes the same hash with a wrong size", async () => {
+    const genuine = Buffer.from('a chart that a third member misdescribes');
+    const g = await storeBlob(databaseOf(p.us.store), {
+      bytes: genuine,
+      name: 'g.pdf',
+      contentType: 'application/pdf',
+      now: p.us.now(),
+    });
+    await deliverMessage(g);
+    const cnDb = databaseOf(p.cn.store);
+    // As a third member's entry would project: the same hash, one byte, listed before us-js's entry.
+    await cnDb
+      .insertInto('attachment_refs')
+      .values({
+        channel: p.channel,
+        entry_id: '-'.repeat(43),
+        author: 'xx-third',
+        seq: 1,
+        sha256: g.sha256,
+        name: 'evil.pdf',
+        content_type: 'application/pdf',
+        size: 1,
+      })
+      .execute();
+    // (The blob the previous test left in flight is fetched in the same run.)
+    assert.ok((await fetcherAt(base).runOnce()) >= 1);
+    assert.deepEqual(await blobBytes(cnDb, g.sha256), genuine);
+    assert.equal((await attachmentState(cnDb, g.sha256)).refusedAt, null);
+    const [want] = await cnDb
+      .selectFrom('attachments')
+      .select(['name', 'size'])
+      .where('sha256', '=', g.sha256)
+      .execute();
+    assert.deepEqual(want, { name: 'g.pdf', size: genuine.byteLength });
+  });
 });
