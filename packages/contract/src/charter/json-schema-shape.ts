@@ -51,6 +51,7 @@ function subschemaProblem(key: string, value: unknown, at: string, root: Json): 
   if (schemaMapKeys.includes(key)) {
     if (!isObject(value)) return `${at}: must be an object of schemas`;
     for (const [name, sub] of Object.entries(value)) {
+      if (key === 'patternProperties' && !safePattern(name)) return `${at}/${name}: ${patternRule}`;
       const problem = schemaProblem(sub, `${at}/${name}`, root);
       if (problem) return problem;
     }
@@ -79,7 +80,7 @@ function valueProblem(key: string, value: unknown, root: Json): string | null {
     case 'multipleOf':
       return typeof value === 'number' && value > 0 ? null : 'must be a positive number';
     case 'pattern':
-      return typeof value === 'string' && compiles(value) ? null : 'must be a regular expression';
+      return typeof value === 'string' && safePattern(value) ? null : patternRule;
     case 'uniqueItems':
       return typeof value === 'boolean' ? null : 'must be a boolean';
     default:
@@ -94,7 +95,8 @@ function typeProblem(value: unknown): string | null {
 }
 
 function refProblem(key: string, value: string, root: Json): string | null {
-  if (key !== '$ref' || !value.startsWith('#')) return null;
+  if (key !== '$ref') return null;
+  if (!value.startsWith('#')) return 'must be a local reference (#/$defs/NAME): a node never fetches schemas';
   const name = /^#\/\$defs\/([^/]+)$/.exec(value)?.[1];
   const defs = root.$defs;
   return name !== undefined && isObject(defs) && name in defs ? null : `does not resolve to a local $defs entry`;
@@ -104,11 +106,23 @@ function uniqueStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((s) => typeof s === 'string') && new Set(value).size === value.length;
 }
 
-function compiles(pattern: string): boolean {
+export const maxPatternLength = 200;
+const patternRule = `must be a regular expression of at most ${maxPatternLength} characters, without backreferences or a repeated group that holds a quantifier or an alternation`;
+
+/**
+ * A pattern a peer's data cannot make slow: the charter's formats run on data
+ * the other party writes, with JavaScript's backtracking engine, so patterns
+ * that can backtrack exponentially — a repeated group holding a quantifier or
+ * an alternation, `(a+)+`, `(a|a)*`; a backreference — are refused, and
+ * length is bounded. A heuristic on the pattern's text, deliberately strict.
+ */
+function safePattern(pattern: string): boolean {
+  if (pattern.length > maxPatternLength) return false;
   try {
     new RegExp(pattern, 'u');
-    return true;
   } catch {
     return false;
   }
+  if (/\\(?:[1-9]|k<)/.test(pattern)) return false;
+  return !/\([^()]*(?:[+*|]|\{\d+,\d*\})[^()]*\)(?:[+*]|\{\d+,\d*\})/.test(pattern);
 }

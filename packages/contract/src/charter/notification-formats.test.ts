@@ -39,9 +39,23 @@ describe('jsonSchemaProblem', () => {
     );
     assert.equal(jsonSchemaProblem(doc({ required: ['a', 'a'] })), '/required: must be an array of unique strings');
     assert.equal(jsonSchemaProblem(doc({ oneOf: [] })), '/oneOf: must be a non-empty array of schemas');
+    const rule =
+      'must be a regular expression of at most 200 characters, without backreferences or a repeated group that holds a quantifier or an alternation';
+    assert.equal(jsonSchemaProblem(doc({ anyOf: [{ pattern: '(' }] })), `/anyOf/0/pattern: ${rule}`);
+    for (const slow of ['^(a+)+$', '(a|aa)*b', '(\\w{1,})+', '(x)\\1', 'a'.repeat(201)])
+      assert.equal(
+        jsonSchemaProblem(doc({ properties: { s: { pattern: slow } } })),
+        `/properties/s/pattern: ${rule}`,
+        slow,
+      );
     assert.equal(
-      jsonSchemaProblem(doc({ anyOf: [{ pattern: '(' }] })),
-      '/anyOf/0/pattern: must be a regular expression',
+      jsonSchemaProblem(doc({ patternProperties: { '^(a+)+$': true } })),
+      `/patternProperties/^(a+)+$: ${rule}`,
+    );
+    assert.equal(jsonSchemaProblem(doc({ properties: { s: { pattern: '^[A-Z]{2,3}-\\d+$' } } })), null);
+    assert.equal(
+      jsonSchemaProblem(doc({ properties: { a: { $ref: 'https://example.org/s.json' } } })),
+      '/properties/a/$ref: must be a local reference (#/$defs/NAME): a node never fetches schemas',
     );
     assert.equal(jsonSchemaProblem(doc({ items: 3 })), '/items: a schema is an object or a boolean');
     assert.equal(jsonSchemaProblem(doc({ definitions: {} })), '/definitions: not a draft 2020-12 keyword');
