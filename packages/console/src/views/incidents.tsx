@@ -5,6 +5,7 @@ import { useLoad } from '../api/use-load.js';
 import { useApp } from '../app/context.js';
 import { cell } from '../ui/board.js';
 import { ErrorLine, LoadView } from '../ui/load-view.js';
+import { IncidentForm } from './forms.js';
 
 const IncidentMap = lazy(() => import('./incident-map.js'));
 
@@ -14,13 +15,15 @@ export function Incidents() {
   const [again, setAgain] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const load = useLoad(() => engagement.listAll(api, 'incidents'), [version, again]);
-  const respond = async (r: Row, response: 'acknowledge' | 'regret') => {
+  const [contesting, setContesting] = useState<{ id: string; account: string } | null>(null);
+  const respond = async (r: Row, response: 'acknowledge' | 'regret' | 'contest', account?: string) => {
     setError(null);
     try {
       await api.post(`/channels/${encodeURIComponent(String(r.channel))}/incidents`, {
         type: 'incident-response',
-        body: { incident: r.id, response },
+        body: { incident: r.id, response, ...(account !== undefined ? { account } : {}) },
       });
+      if (response === 'contest') setContesting(null);
       setAgain((n) => n + 1);
     } catch (e) {
       setError((e as Error).message);
@@ -29,6 +32,7 @@ export function Incidents() {
   return (
     <section aria-labelledby="inc-title">
       <h2 id="inc-title">{t('inc.title')}</h2>
+      {can('incidents.write') && <IncidentForm />}
       <h3>{t('inc.map')}</h3>
       <Suspense fallback={<p>{t('app.loading')}</p>}>
         <IncidentMap incidents={load.state === 'ok' ? load.data : []} label={t('inc.map')} />
@@ -64,13 +68,55 @@ export function Incidents() {
                         {cell(report.domain)}
                       </td>
                       <td>{cell(report.narrative)}</td>
-                      <td>{cell(r.state)}</td>
+                      <td data-state={String(r.state)}>
+                        {cell(r.state)}
+                        {(
+                          (r.responses ?? []) as Array<{
+                            entry: string;
+                            by: string;
+                            response: string;
+                            account?: string;
+                          }>
+                        )
+                          .filter((x) => x.account)
+                          .map((x) => (
+                            <div key={x.entry} className="muted">
+                              {x.by} ({x.response}): {x.account}
+                            </div>
+                          ))}
+                      </td>
                       <td>
                         {r.author !== party &&
                           can('incidents.write') &&
                           (['acknowledge', 'regret'] as const).map((response) => (
                             <button key={response} type="button" onClick={() => respond(r, response)}>
                               {t(`inc.${response}`)}
+                            </button>
+                          ))}
+                        {r.author !== party &&
+                          can('incidents.write') &&
+                          (contesting?.id === r.id ? (
+                            <form
+                              className="compose"
+                              onSubmit={(e) => {
+                                e.preventDefault();
+                                void respond(r, 'contest', contesting?.account ?? '');
+                              }}
+                            >
+                              <label>
+                                {t('inc.account')}
+                                <textarea
+                                  name="account"
+                                  rows={4}
+                                  value={contesting?.account ?? ''}
+                                  onChange={(e) => setContesting({ id: String(r.id), account: e.target.value })}
+                                />
+                              </label>
+                              <button type="submit">{t('form.submit')}</button>
+                            </form>
+                          ) : (
+                            <button type="button" onClick={() => setContesting({ id: String(r.id), account: '' })}>
+                              {t('inc.contest')}
                             </button>
                           ))}
                       </td>

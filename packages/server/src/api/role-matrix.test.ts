@@ -83,6 +83,11 @@ const samples: Record<
   },
   'GET /attachments/:sha256/status': () => ({ url: `/attachments/${'A'.repeat(43)}/status` }),
   'GET /metrics': () => ({ url: '/metrics?mechanism=dtl' }),
+  'GET /links': () => ({ url: '/links' }),
+  'GET /channels/:channel/record': (pair) => ({ url: `/channels/${pair.channel}/record` }),
+  'GET /channels/:channel/record/feeds/:author': (pair) => ({ url: `/channels/${pair.channel}/record/feeds/us-js` }),
+  'GET /channels/:channel/record/verify': (pair) => ({ url: `/channels/${pair.channel}/record/verify` }),
+  'GET /channels/:channel/record/export': (pair) => ({ url: `/channels/${pair.channel}/record/export?disclose=all` }),
   // A well-formed id of no request here: allowed roles get 404, not 403.
   'GET /channels/:channel/evidence/unanswered/:request': (pair) => ({
     url: `/channels/${pair.channel}/evidence/unanswered/${'A'.repeat(43)}`,

@@ -129,6 +129,35 @@ describe('what a peer writes never runs in the console', { skip: missing ?? fals
       15_000,
       'message at us-js',
     );
+    // A notification in a charter format, and the peer contesting our incident with its own account.
+    await cnOps.post(`/channels/${channel}/notifications`, {
+      type: 'notification',
+      body: {
+        format: 'exercise',
+        language: 'en',
+        data: {
+          name: payload('notification'),
+          exerciseType: 'maritime',
+          start: iso(Date.now() + hour),
+          end: iso(Date.now() + 5 * hour),
+          area: { centre: { lat: 20, lon: 120 }, radiusKm: 50, description: payload('area') },
+          forces: [{ service: 'navy', description: payload('force') }],
+        },
+      },
+    });
+    const ours = await usOps.post<{ id: string }>(`/channels/${channel}/incidents`, {
+      type: 'incident-report',
+      body: { ...incident, time: iso(Date.now() - 2 * hour) },
+    });
+    await eventually(
+      () =>
+        cnOps.post(`/channels/${channel}/incidents`, {
+          type: 'incident-response',
+          body: { incident: ours.id, response: 'contest', account: payload('contest account') },
+        }),
+      15_000,
+      'contest',
+    );
     void sent;
 
     browser = await launch();
@@ -179,6 +208,8 @@ describe('what a peer writes never runs in the console', { skip: missing ?? fals
     const views: Array<[string, string]> = [
       ['Engagements', payload('request subject')],
       ['Incidents', payload('narrative')],
+      ['Incidents', payload('contest account')],
+      ['Notifications', 'exercise'],
       ['Commitments', payload('commitment')],
       ['Mechanisms and links', payload('mechanism name')],
     ];
@@ -187,7 +218,7 @@ describe('what a peer writes never runs in the console', { skip: missing ?? fals
       await page.getByRole('cell').filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
       await clean(view);
     }
-    for (const view of ['Readouts', 'Notifications', 'Metrics']) {
+    for (const view of ['Readouts', 'Metrics']) {
       await page.getByRole('link', { name: view }).click();
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       await clean(view);
