@@ -1,6 +1,6 @@
 import type { EntryHeader } from '@parley/contract';
 import type { Signer } from '../crypto/ed25519.js';
-import { concatBytes, sha256, utf8 } from '../crypto/hash.js';
+import { sha256, utf8 } from '../crypto/hash.js';
 import { domains } from '../domains.js';
 import { toBase64url } from '../encoding/base64.js';
 import { canonicalBytes, canonicalize } from '../jcs/canonicalize.js';
@@ -60,7 +60,10 @@ export function entryId(header: EntryHeader): string {
 
 /** The bytes an entry signature covers: the domain prefix, then SHA-256(JCS(header)). */
 export function entrySigningMessage(hash: Uint8Array): Uint8Array {
-  return concatBytes(entryPrefix, hash);
+  const message = new Uint8Array(entryPrefix.byteLength + hash.byteLength);
+  message.set(entryPrefix, 0);
+  message.set(hash, entryPrefix.byteLength);
+  return message;
 }
 
 /** base64url(SHA-256(JCS(body))), the header's commitment to the body. */

@@ -1,6 +1,7 @@
 import { type Agent, request as httpsRequest } from 'node:https';
 import { limits, ParleyError } from '@parley/contract';
 import { parseJson } from '@parley/record';
+import { JsonText } from './wire.js';
 
 export interface LinkResponse {
   status: number;
@@ -9,8 +10,8 @@ export interface LinkResponse {
 
 /**
  * One HTTPS request to a peer over its pinned agent. The answer is hostile
- * input: its size is bounded and it is parsed strictly. `signal` abandons it
- * (rejecting with an AbortError).
+ * input: its size is bounded and it is parsed strictly. A JsonText body is
+ * sent as written. `signal` abandons it (rejecting with an AbortError).
  */
 export function linkRequest(
   agent: Agent,
@@ -22,7 +23,8 @@ export function linkRequest(
   signal?: AbortSignal,
 ): Promise<LinkResponse> {
   const url = new URL(path, base);
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const payload =
+    body === undefined ? undefined : Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       url,

@@ -15,7 +15,7 @@ import type { StoredEntryRow } from '../store/store.js';
 import { Backoff, Waker } from './backoff.js';
 import { linkRequest } from './http-client.js';
 import { type EndpointStatus, newEndpoint, recordFailure, recordSuccess } from './link-state.js';
-import { rowToEntry } from './wire.js';
+import { entriesJson } from './wire.js';
 
 export interface PeerLinkOptions {
   node: ParleyNode;
@@ -35,7 +35,14 @@ interface Batch {
   author: string;
   rows: StoredEntryRow[];
   rank: number;
+  /** As many entries as one request takes: there is a backlog. */
+  full: boolean;
 }
+
+/** Batches pushed to one peer at once. */
+const PIPELINE = 2;
+
+const batchKey = (batch: Batch) => `${batch.channel}/${batch.author}`;
 
 const RANK: Record<string, number> = { FLASH: 0, IMMEDIATE: 1, PRIORITY: 2, ROUTINE: 3 };
 const OTHER_RANK = 4;
@@ -67,6 +74,8 @@ export class PeerLink {
    * until their timeout; they are abandoned and retried at once instead.
    */
   #stale = new AbortController();
+  /** Pushes under way: `channel/author` → the highest seq sent and not yet answered. */
+  readonly #sending = new Map<string, number>();
   sent = 0;
 
   constructor(options: PeerLinkOptions) {
@@ -127,18 +136,54 @@ export class PeerLink {
     return AbortSignal.timeout(Math.min(this.#o.requestTimeoutMs ?? 10_000, Math.max(2000, this.#o.heartbeatMs)));
   }
 
+  /**
+   * Pushes batches, up to PIPELINE at once under backlog (full batches): the
+   * next batch goes out while the peer stores the previous one. The peer takes a channel's batches one at a
+   * time in arrival order; answers (and their receipts) are taken in the
+   * order the batches were sent. A failure lets the others finish, then
+   * resumes from what the peer is known to hold.
+   */
   async #pushLoop(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    let failed: unknown;
+    let previous: Promise<void> = Promise.resolve();
     while (!this.#stopped) {
-      let batch: Batch | undefined;
       try {
-        batch = await this.#nextBatch();
-        if (!batch) {
+        if (failed === undefined && inFlight.size < PIPELINE) {
+          const batch = await this.#nextBatch();
+          // A second push only under backlog: otherwise the next batch grows while the first is answered,
+          // and fewer, larger batches cost fewer commits on both sides.
+          if (batch && (inFlight.size === 0 || batch.full)) {
+            this.#sending.set(batchKey(batch), batch.rows[batch.rows.length - 1]!.seq);
+            const after = previous;
+            const push: Promise<void> = this.#push(batch, after)
+              .then(() => this.#backoff.reset())
+              .catch((error: unknown) => {
+                failed ??= error;
+              })
+              .finally(() => {
+                inFlight.delete(push);
+                if (this.#sending.get(batchKey(batch)) === batch.rows[batch.rows.length - 1]!.seq) {
+                  this.#sending.delete(batchKey(batch));
+                }
+              });
+            inFlight.add(push);
+            previous = push;
+            continue;
+          }
+        }
+        if (inFlight.size > 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        if (failed === undefined) {
           await this.#waker.wait(1000);
           continue;
         }
-        await this.#push(batch);
-        this.#backoff.reset();
+        throw failed;
       } catch (error) {
+        failed = undefined;
+        this.#sending.clear();
         if (abandoned(error)) continue; // the line came back: retry now, on a fresh connection
         const wait = this.#backoff.fail();
         this.#o.log.debug({ peer: this.peer, err: String(error), wait }, 'push failed');
@@ -146,6 +191,7 @@ export class PeerLink {
         await this.#waker.wait(wait);
       }
     }
+    await Promise.allSettled(inFlight);
   }
 
   async #known_(channel: string): Promise<Map<string, number>> {
@@ -173,26 +219,33 @@ export class PeerLink {
       if (!channel.members.includes(this.peer)) continue;
       const known = await this.#known_(row.id);
       for (const [author, head] of Object.entries(await store.heads(row.id))) {
-        if (author === this.peer || head.seq <= (known.get(author) ?? 0)) continue;
-        const rows = fit(await store.range(row.id, author, (known.get(author) ?? 0) + 1, limits.batchEntries));
+        const from = Math.max(known.get(author) ?? 0, this.#sending.get(`${row.id}/${author}`) ?? 0) + 1;
+        if (author === this.peer || head.seq < from) continue;
+        const fetched = await store.range(row.id, author, from, limits.batchEntries);
+        const rows = fit(fetched);
+        if (rows.length === 0) continue;
+        const full = rows.length < fetched.length || rows.length === limits.batchEntries;
         const rank = Math.min(...rows.map(rankOf));
         if (!best || rank < best.rank || (rank === best.rank && author === this.#o.node.party)) {
-          best = { channel: row.id, author, rows, rank };
+          best = { channel: row.id, author, rows, rank, full };
         }
       }
     }
     return best;
   }
 
-  async #push(batch: Batch): Promise<void> {
+  /** Sends one batch; takes its answer once `after` (the batch sent before it) has been taken. */
+  async #push(batch: Batch, after: Promise<void>): Promise<void> {
     const path = `${linkPrefix}/channels/${batch.channel}/entries`;
-    const res = await this.#request('POST', path, { entries: batch.rows.map(rowToEntry) });
+    const res = await this.#request('POST', path, entriesJson(batch.rows));
+    await after;
     const body = parseWith(pushResponseSchema, res.body, 'push answer');
     this.#learn(batch.channel, Object.fromEntries(Object.entries(body.heads).map(([a, h]) => [a, h.seq])));
     this.sent += body.stored;
     if (body.receipt !== undefined) await this.#o.node.ingest(batch.channel, [body.receipt]);
     if (body.error?.code === 'PARLEY_E_GAP') {
       // The peer holds less than we thought (e.g. restored from a backup): resume from its head.
+      this.#o.log.debug({ peer: this.peer, error: body.error }, 'peer lacks what came before this batch');
       this.#known.get(batch.channel)?.set(batch.author, body.heads[batch.author]?.seq ?? 0);
     } else if (body.error) {
       this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');

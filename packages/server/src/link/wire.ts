@@ -5,3 +5,18 @@ import type { StoredEntryRow } from '../store/store.js';
 export function rowToEntry(row: StoredEntryRow): SignedEntry {
   return { header: JSON.parse(row.header), sig: row.sig, body: JSON.parse(row.body) };
 }
+
+/** A request body already written as JSON text: linkRequest sends it as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * `{"entries":[…]}` for a push, written from the stored canonical texts
+ * (valid JSON by construction) instead of parsing and re-serialising each
+ * entry: the same value as JSON.stringify({ entries: rows.map(rowToEntry) }).
+ */
+export function entriesJson(rows: readonly StoredEntryRow[]): JsonText {
+  const parts = rows.map((r) => `{"header":${r.header},"sig":${JSON.stringify(r.sig)},"body":${r.body}}`);
+  return new JsonText(`{"entries":[${parts.join(',')}]}`);
+}

@@ -90,6 +90,28 @@ export async function ingestBatch(
   now: () => number,
   storedAt: string,
 ): Promise<IngestResult> {
+  const result = await verifyBatch(store, channel, raw, now);
+  const verified = result.accepted;
+  result.accepted = new Map();
+  for (const [author, accepted] of verified) {
+    await store.appendEntries(channel.id, author, accepted, storedAt);
+    result.accepted.set(author, accepted);
+    result.stored += accepted.length;
+  }
+  return result;
+}
+
+/**
+ * Verifies a batch as ingestBatch does, storing nothing: `accepted` holds what
+ * the caller is to store (each feed's new entries, ascending, continuing the
+ * head read here) and `stored` stays 0 until it has.
+ */
+export async function verifyBatch(
+  store: Store,
+  channel: ChannelState,
+  raw: unknown[],
+  now: () => number,
+): Promise<IngestResult> {
   if (raw.length > limits.batchEntries) {
     throw new ParleyError('PARLEY_E_OVERSIZE', { what: 'batch', size: raw.length, limit: limits.batchEntries });
   }
@@ -102,7 +124,7 @@ export async function ingestBatch(
     resent: new Map(),
   };
   for (const [author, group] of byAuthor(raw)) {
-    const error = await ingestFeed(store, channel, author, group, now, storedAt, result);
+    const error = await verifyFeed(store, channel, author, group, now, result);
     if (error) {
       result.error ??= error;
     }
@@ -110,13 +132,12 @@ export async function ingestBatch(
   return result;
 }
 
-async function ingestFeed(
+async function verifyFeed(
   store: Store,
   channel: ChannelState,
   author: string,
   group: unknown[],
   now: () => number,
-  storedAt: string,
   result: IngestResult,
 ): Promise<ParleyError | undefined> {
   const head = await store.head(channel.id, author);
@@ -174,10 +195,6 @@ async function ingestFeed(
     result.forks = result.forks.filter((f) => f.proof.seq < bad.seq);
   }
   for (const entry of accepted) if (entry.flags.length > 0) result.flagged.push(entry);
-  if (accepted.length > 0) {
-    await store.appendEntries(channel.id, author, accepted, storedAt);
-    result.accepted.set(author, accepted);
-    result.stored += accepted.length;
-  }
+  if (accepted.length > 0) result.accepted.set(author, accepted);
   return failure;
 }

@@ -1,10 +1,10 @@
 import { ParleyError, validateBody } from '@parley/contract';
 import { type FeedHead, type JsonValue, type SignedEntry, type Signer, signEntry } from '@parley/record';
 import { type Clock, stamp } from '../clock/clock.js';
-import type { LockedFeed, Store } from '../store/store.js';
+import type { Alongside, LockedFeed, Store } from '../store/store.js';
 import { type ChannelState, channelState, requireActive } from './channel-state.js';
 import { NodeEventBus } from './events.js';
-import { type IngestResult, ingestBatch } from './ingest.js';
+import { type IngestResult, verifyBatch } from './ingest.js';
 
 export interface NodeDeps {
   party: string;
@@ -34,6 +34,12 @@ export interface OwnEntry {
    * one database) race. The body is given without it.
    */
   assignSerial?: boolean;
+  /**
+   * Rows to write in the same transaction as this entry (its audit row:
+   * docs/decisions/0017), given the entry as written. If it throws, the
+   * whole group of appends it was committed with fails and nothing is written.
+   */
+  alongside?: (db: Parameters<Alongside>[0], written: { id: string; entry: SignedEntry }) => Promise<void>;
 }
 
 /**
@@ -49,6 +55,8 @@ export class ParleyNode {
   readonly #channels = new Map<string, Promise<ChannelState>>();
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
+  /** Per channel, the batch being taken in (the next waits for it). */
+  readonly #ingesting = new Map<string, Promise<void>>();
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
@@ -103,6 +111,11 @@ export class ParleyNode {
     this.#draining.add(channel);
     try {
       for (let queue = this.#queues.get(channel); queue?.length; queue = this.#queues.get(channel)) {
+        // One turn of the event loop first: appends of requests read in the same
+        // turn join this commit. Without it, on SQLite (synchronous, one
+        // connection) every append found the queue alone: one commit each
+        // (docs/decisions/0017).
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = queue.splice(0, GROUP_COMMIT_MAX);
         try {
           const written = await this.#write(
@@ -123,22 +136,19 @@ export class ParleyNode {
     const heads = await this.#headsOfOthers(channel);
     const builds = batch.map(
       (own) => async (head: FeedHead | undefined, feed: LockedFeed) =>
-        signEntry(
-          {
-            channel,
-            author: this.party,
-            seq: (head?.seq ?? 0) + 1,
-            prev: head?.id ?? null,
-            time: stamp(this.clock, head?.time),
-            type: own.type,
-            heads,
-            refs: own.refs ?? [],
-            body: own.assignSerial ? withSerial(own.body, (await feed.maxSerial()) + 1) : own.body,
-          },
-          this.#signer,
+        this.#sign(
+          channel,
+          head,
+          heads,
+          own.assignSerial ? { ...own, body: withSerial(own.body, (await feed.maxSerial()) + 1) } : own,
         ),
     );
-    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now());
+    const alongside: Alongside | undefined = batch.some((o) => o.alongside)
+      ? async (db, rows) => {
+          for (const [i, own] of batch.entries()) await own.alongside?.(db, rows[i]!);
+        }
+      : undefined;
+    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside);
     const precedence = batch
       .map(precedenceOf)
       .map((p) => p.precedence)
@@ -158,11 +168,46 @@ export class ParleyNode {
 
   /**
    * Takes a batch from a peer. What is new is stored; if anything but
-   * receipts was new, one receipt answers the whole batch.
+   * receipts was new, one receipt answers the whole batch, written in the
+   * same transaction as the batch (one commit for both). Batches of one
+   * channel are taken one at a time, in the order they arrive.
    */
   async ingest(channelId: string, raw: unknown[]): Promise<IngestResult & { receipt?: SignedEntry }> {
     const channel = await this.channel(channelId);
-    const result = await ingestBatch(this.store, channel, raw, () => this.clock.now(), this.now());
+    const before = this.#ingesting.get(channel.id);
+    const run = (async () => {
+      if (before) await before.catch(() => undefined);
+      return this.#ingest(channel, raw);
+    })();
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#ingesting.set(channel.id, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#ingesting.get(channel.id) === settled) this.#ingesting.delete(channel.id);
+    }
+  }
+
+  async #ingest(channel: ChannelState, raw: unknown[]): Promise<IngestResult & { receipt?: SignedEntry }> {
+    const result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
+    const needsReceipt =
+      [...result.accepted].some(
+        ([author, list]) => author !== this.party && list.some((e) => e.header.type !== 'receipt'),
+      ) ||
+      (result.resent.size > 0 && (await this.#unanswered(channel.id, result.resent)));
+    // Our own feed coming back (after a restore) is stored alone: the receipt would lock it twice.
+    const together = needsReceipt && !result.accepted.has(this.party);
+    const feeds = [...result.accepted].map(([author, entries]) => ({ author, entries }));
+    const own = {
+      author: this.party,
+      build: (head: FeedHead | undefined, others: Record<string, FeedHead>) =>
+        this.#sign(channel.id, head, headsOf(others), { type: 'receipt', body: {} }),
+    };
+    const written = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
+    for (const list of result.accepted.values()) result.stored += list.length;
     for (const fork of result.forks) await this.#recordFork(channel.id, fork.proof);
     for (const [author, entries] of result.accepted) {
       this.events.emit('appended', {
@@ -175,19 +220,30 @@ export class ParleyNode {
       });
     }
     if (result.flagged.length > 0) await this.#skewAlarm(channel.id, result);
-    const needsReceipt =
-      [...result.accepted.values()].some((list) => list.some((e) => e.header.type !== 'receipt')) ||
-      (result.resent.size > 0 && (await this.#unanswered(channel.id, result.resent)));
     if (!needsReceipt) return result;
-    const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
-    return { ...result, receipt: receipt.entry };
+    if (!written) {
+      const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
+      return { ...result, receipt: receipt.entry };
+    }
+    const { seq } = written.entry.header;
+    this.events.emit('appended', {
+      channel: channel.id,
+      author: this.party,
+      fromSeq: seq,
+      toSeq: seq,
+      types: ['receipt'],
+      own: true,
+    });
+    return { ...result, receipt: written.entry };
   }
 
   /**
    * Writes a receipt when this node holds other members' entries (other than
    * receipts) that its own newest entry does not acknowledge: it stopped
-   * between storing a batch and answering it (two transactions). Run when the
-   * node starts; a resend of such entries answers them too (see ingest).
+   * between storing a batch and answering it, where those are two
+   * transactions (a batch carrying our own feed; a store written by
+   * ingestBatch, or by a version that wrote them apart). Run when the node
+   * starts; a resend of such entries answers them too (see ingest).
    */
   async answerUnanswered(channelId: string): Promise<SignedEntry | undefined> {
     const channel = await this.channel(channelId);
@@ -213,11 +269,32 @@ export class ParleyNode {
   }
 
   async #headsOfOthers(channel: string): Promise<SignedEntry['header']['heads']> {
-    const heads = await this.store.heads(channel);
-    const out: SignedEntry['header']['heads'] = {};
-    for (const [author, head] of Object.entries(heads))
-      if (author !== this.party) out[author] = { seq: head.seq, id: head.id };
-    return out;
+    const heads = { ...(await this.store.heads(channel)) };
+    delete heads[this.party];
+    return headsOf(heads);
+  }
+
+  /** Signs an own entry continuing `head`, its heads naming `heads`. */
+  #sign(
+    channel: string,
+    head: FeedHead | undefined,
+    heads: SignedEntry['header']['heads'],
+    own: OwnEntry,
+  ): { id: string; entry: SignedEntry } {
+    return signEntry(
+      {
+        channel,
+        author: this.party,
+        seq: (head?.seq ?? 0) + 1,
+        prev: head?.id ?? null,
+        time: stamp(this.clock, head?.time),
+        type: own.type,
+        heads,
+        refs: own.refs ?? [],
+        body: own.body,
+      },
+      this.#signer,
+    );
   }
 
   async #recordFork(channel: string, proof: import('@parley/record').ForkProof): Promise<void> {
@@ -256,6 +333,13 @@ export class ParleyNode {
 }
 
 const ORDER = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'];
+
+/** Heads as a header names them: author → { seq, id }. */
+function headsOf(heads: Record<string, FeedHead>): SignedEntry['header']['heads'] {
+  const out: SignedEntry['header']['heads'] = {};
+  for (const [author, head] of Object.entries(heads)) out[author] = { seq: head.seq, id: head.id };
+  return out;
+}
 
 function withSerial(body: JsonValue, serial: number): JsonValue {
   return { ...(body as Record<string, JsonValue>), serial };

@@ -13,7 +13,7 @@ import type { Database, FeedsTable } from './database.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
 import { insertNodes, loadTree } from './merkle-nodes.js';
 import { project } from './projections.js';
-import type { BuildOwn, LockedFeed } from './store.js';
+import type { Alongside, BuildAfterBatch, BuildOwn, LockedFeed } from './store.js';
 import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -31,6 +31,53 @@ export async function appendEntries(
     const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
     checkPlace(feed, row, rows);
     await appendLocked(trx, row, rows, storedAt);
+  });
+}
+
+/**
+ * See Store.appendBatch: peers' verified entries of several feeds and then,
+ * optionally, one own entry (a receipt) built on the own feed's locked head
+ * and the heads the batch left: one transaction, one commit. Feeds are locked
+ * in the order given, the own feed last, so racing writers queue rather than
+ * deadlock.
+ */
+export async function appendBatch(
+  dialect: StoreDialect,
+  channel: string,
+  feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
+  own: { author: string; build: BuildAfterBatch } | undefined,
+  storedAt: string,
+): Promise<{ id: string; entry: SignedEntry } | undefined> {
+  const prepared = feeds
+    .filter((f) => f.entries.length > 0)
+    .map((f) => ({ feed: { channel, author: f.author }, rows: f.entries.map(fromAccepted) }));
+  if (prepared.length === 0 && !own) return undefined;
+  return writeTransaction(dialect, async (trx) => {
+    for (const { feed, rows } of prepared) {
+      const row = await lockFeed(trx, dialect.caps, channel, feed.author);
+      checkPlace(feed, row, rows);
+      await appendLocked(trx, row, rows, storedAt);
+    }
+    if (!own) return undefined;
+    const feed = { channel, author: own.author };
+    const row = await lockFeed(trx, dialect.caps, channel, own.author);
+    const others = await trx
+      .selectFrom('feeds')
+      .selectAll()
+      .where('channel', '=', channel)
+      .where('seq', '>', 0)
+      .where('author', '!=', own.author)
+      .orderBy('author')
+      .execute();
+    const heads = Object.fromEntries(others.map((r) => [r.author, headOf(r)!]));
+    const built = own.build(headOf(row), heads);
+    const entry = fromSigned(built.id, built.entry);
+    if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
+      throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
+    }
+    checkPlace(feed, row, [entry]);
+    await appendLocked(trx, row, [entry], storedAt);
+    return built;
   });
 }
 
@@ -63,6 +110,7 @@ export async function appendOwnBatch(
   feed: { channel: string; author: string },
   builds: ReadonlyArray<BuildOwn>,
   storedAt: string,
+  alongside?: Alongside,
 ): Promise<Array<{ id: string; entry: SignedEntry }>> {
   return writeTransaction(dialect, async (trx) => {
     const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
@@ -83,6 +131,7 @@ export async function appendOwnBatch(
     }
     checkPlace(feed, row, entries);
     await appendLocked(trx, row, entries, storedAt);
+    if (alongside) await alongside(trx, built);
     return built;
   });
 }

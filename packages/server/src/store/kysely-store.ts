@@ -11,13 +11,15 @@ import {
   maxSerial,
   peerHeads,
 } from './entry-queries.js';
-import { appendEntries, appendOwn, appendOwnBatch } from './feed-append.js';
+import { appendBatch, appendEntries, appendOwn, appendOwnBatch } from './feed-append.js';
 import * as kept from './kept-rows.js';
 import { loadNodes } from './merkle-nodes.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { rebuildProjections } from './rebuild.js';
 import type {
   AlarmRow,
+  Alongside,
+  BuildAfterBatch,
   BuildOwn,
   ChannelRow,
   CheckpointRow,
@@ -93,6 +95,15 @@ export class KyselyStore implements Store {
     return this.#io('write', () => appendEntries(this.#d, { channel, author }, entries, storedAt));
   }
 
+  appendBatch(
+    channel: string,
+    feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
+    own: { author: string; build: BuildAfterBatch } | undefined,
+    storedAt: string,
+  ): Promise<{ id: string; entry: SignedEntry } | undefined> {
+    return this.#io('write', () => appendBatch(this.#d, channel, feeds, own, storedAt));
+  }
+
   appendOwn(
     channel: string,
     author: string,
@@ -107,8 +118,9 @@ export class KyselyStore implements Store {
     author: string,
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
+    alongside?: Alongside,
   ): Promise<Array<{ id: string; entry: SignedEntry }>> {
-    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt));
+    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside));
   }
 
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined> {

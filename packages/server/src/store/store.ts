@@ -13,11 +13,31 @@ export interface LockedFeed {
   maxSerial(): Promise<number>;
 }
 
+/**
+ * Writes rows beside a group of own entries, in their transaction (see
+ * Store.appendOwnBatch). `db` is the transaction's Kysely database (the
+ * store's tables); `written` the entries, in order.
+ */
+export type Alongside = (
+  db: import('kysely').Kysely<import('./database.js').Database>,
+  written: ReadonlyArray<{ id: string; entry: SignedEntry }>,
+) => Promise<void>;
+
 /** Builds one own entry on the feed's current head, under the feed's lock (see Store.appendOwn). */
 export type BuildOwn = (
   head: FeedHead | undefined,
   feed: LockedFeed,
 ) => { id: string; entry: SignedEntry } | Promise<{ id: string; entry: SignedEntry }>;
+
+/**
+ * Builds one own entry (a receipt) at the end of a batch (see Store.appendBatch):
+ * given the own feed's locked head and the heads of the other feeds as the
+ * batch left them.
+ */
+export type BuildAfterBatch = (
+  head: FeedHead | undefined,
+  others: Record<string, FeedHead>,
+) => { id: string; entry: SignedEntry };
 
 /**
  * The node's storage port. Two implementations share one Kysely code path:
@@ -64,6 +84,19 @@ export interface Store {
    */
   appendEntries(channel: string, author: string, entries: AcceptedEntry[], storedAt: string): Promise<void>;
   /**
+   * A peer's batch and our answer in one transaction (one commit): the
+   * verified entries of each feed in `feeds`, each as appendEntries (same
+   * checks, same errors), then, when `own` is given, one own entry built on
+   * the own feed's head under its lock, seeing the other feeds' heads as the
+   * batch left them. Returns what `own` built. All or nothing.
+   */
+  appendBatch(
+    channel: string,
+    feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
+    own: { author: string; build: BuildAfterBatch } | undefined,
+    storedAt: string,
+  ): Promise<{ id: string; entry: SignedEntry } | undefined>;
+  /**
    * Appends one entry the caller builds from the current head, under a lock
    * that serialises every writer of this feed, also across processes
    * (PostgreSQL: SELECT … FOR UPDATE on the feed row; SQLite: BEGIN IMMEDIATE).
@@ -80,12 +113,16 @@ export interface Store {
   /**
    * Group commit: appends several own entries in one transaction (one fsync),
    * each `build` seeing the head the previous one made. All or nothing.
+   * `alongside`, if given, runs in the same transaction after the entries
+   * are appended (rows that must commit with them, e.g. audit rows:
+   * docs/decisions/0017); if it throws, nothing is written.
    */
   appendOwnBatch(
     channel: string,
     author: string,
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
+    alongside?: Alongside,
   ): Promise<Array<{ id: string; entry: SignedEntry }>>;
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
