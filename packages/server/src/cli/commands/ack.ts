@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const ackHelp = `parley ack --dir D --channel C [--as USER] ENTRY
 

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { bodyOf } from '../../runtime/engagement-operations.js';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const actHelp = `parley act --dir D --channel C --type T --body JSON|@FILE [--as USER] [--json]
 

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const channelHelp = `parley channel propose --dir D --name NAME --members a,b[,c…] [--targets FLASH=10,IMMEDIATE=30,…]
 parley channel accept  --dir D CHANNEL

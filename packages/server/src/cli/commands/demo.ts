@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { defaultDemoDir, runDemo } from '../../demo/demo.js';
 import type { Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const demoHelp = `parley demo [--dir D] [--fresh] [--minutes M] [--until replayed]
 

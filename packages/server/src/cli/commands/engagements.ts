@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import type { EngagementViews } from '../../engagement/fold.js';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const engagementsHelp = `parley engagements --dir D --channel C [--json]
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { limits, ParleyError } from '@parley/contract';
 import { toBase64url } from '@parley/record';
 import { writeNodeConfig } from '../../config/node-config.js';
@@ -8,6 +7,7 @@ import { createIdentity } from '../../identity/key-files.js';
 import { openDataStore } from '../../runtime/open-node.js';
 import { dataFiles } from '../../runtime/paths.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const initHelp = `parley init --dir D --party ID --name NAME [--lang en] [--link-port N] [--console-port N]
             [--link-host H] [--console-host H] [--endpoint URL]…

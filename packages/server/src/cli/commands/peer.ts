@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { parseJson } from '@parley/record';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const peerHelp = `parley peer card --dir D          print this party's signed peer card (JSON)
 parley peer add  --dir D CARD.json pin a peer: its identity key and TLS certificate fingerprint

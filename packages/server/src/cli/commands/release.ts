@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 import { printSent, type SentJson } from './sent.js';
 
 export const releaseHelp = `parley release --dir D --as USER [--emergency] DRAFT

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 import { printSent, type SentJson } from './sent.js';
 
 export const sendHelp = `parley send --dir D --channel C --subject S --text T [--precedence FLASH|IMMEDIATE|PRIORITY|ROUTINE]

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { serve } from '../../runtime/serve.js';
 import { runningServer } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const serveHelp = `parley serve --dir D
 

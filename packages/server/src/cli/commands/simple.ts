@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ParleyError } from '@parley/contract';
 import { invoke } from '../invoke.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 
 export const statusHelp = `parley status --dir D [--json]   links, lag, alarms, channels and their heads`;
 export const logHelp = `parley log --dir D --channel C   the record, one line per entry, newest last`;

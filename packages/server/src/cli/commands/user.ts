@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { type CreateUser, createUserBody, ParleyError } from '@parley/contract';
 import { accountsFor } from '../../accounts/accounts-for.js';
 import { openNode } from '../../runtime/open-node.js';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 import { type PasswordSource, processPasswords } from '../password-input.js';
 
 export const userHelp = `parley user add --dir D --name N --role R[,R…] [--password-stdin]

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { catalogue, isParleyError, ParleyError } from '@parley/contract';
 import { type EvidenceReport, verifyBundleStream } from '@parley/record';
 import { exitCodes, type Io } from '../io.js';
+import { parseArgs } from '../parse-args.js';
 import { Progress } from '../progress.js';
 
 export const verifyHelp = `parley verify FILE [--json] [--quiet]
