@@ -18,9 +18,14 @@ const run = promisify(execFile);
  */
 forEachNodeDialect('backup and restore', (databases) => {
   const { root, cleanup } = tempRoot();
-  after(cleanup);
   let us: Party;
   let cn: Party;
+  // Stopped here too, so a failed step never leaves nodes running (and this file waiting on them).
+  after(async () => {
+    await us?.node.stop();
+    await cn?.node.stop();
+    cleanup();
+  });
   let channel = '';
   const backup = join(root, databases.dialect === 'sqlite' ? 'backup.sqlite' : 'backup.dump');
   const send = (subject: string) =>
