@@ -20,6 +20,11 @@ export interface AuditNote {
   user?: string;
   target?: string;
   details?: Record<string, unknown>;
+  /**
+   * The handler wrote the audit entry itself, in the action's own
+   * transaction (a sent message's: docs/decisions/0017); none is added after.
+   */
+  written?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -76,7 +76,7 @@ async function run(def: RouteDef, deps: RouteDeps, request: FastifyRequest, repl
       },
     };
     const result = await def.handler(call);
-    if (def.audit !== undefined) {
+    if (def.audit !== undefined && !audit.written) {
       await bound.audit({
         user: audit.user ?? actor?.user.name ?? null,
         action: def.audit,

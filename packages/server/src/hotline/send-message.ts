@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ParleyError } from '@parley/contract';
-import type { ParleyNode } from '../node/node.js';
+import type { SignedEntry } from '@parley/record';
+import type { OwnEntry, ParleyNode } from '../node/node.js';
 import { checkNodeAttachments } from './attachments.js';
 import { type Compose, checkCompose, messageBody } from './compose.js';
 import { claimDraft, type Draft, finishDraft, getDraft, insertDraft, unclaimDraft } from './drafts.js';
@@ -35,6 +36,7 @@ export async function submitMessage(
   by: Person,
   compose: Compose,
   emergency = false,
+  alongside?: SentAlongside,
 ): Promise<Sent | Drafted> {
   const { charter } = await node.channel(channel);
   await checkNodeAttachments(node, compose.attachments);
@@ -54,7 +56,7 @@ export async function submitMessage(
     return { kind: 'drafted', draft: (await getDraft(databaseOf(node.store), draft.id))! };
   }
   const release = decideRelease({ charter, precedence: compose.precedence, drafter: by, releaser: by, emergency });
-  return send(node, channel, compose, release);
+  return send(node, channel, compose, release, alongside);
 }
 
 /**
@@ -67,6 +69,7 @@ export async function releaseDraft(
   by: Person,
   drafterOf: (name: string) => Promise<Person>,
   emergency = false,
+  alongside?: SentAlongside,
 ): Promise<Sent> {
   const db = databaseOf(node.store);
   const draft = await getDraft(db, draftId);
@@ -88,7 +91,7 @@ export async function releaseDraft(
       state: (await getDraft(db, draftId))?.state ?? 'gone',
     });
   try {
-    const sent = await send(node, draft.channel, draft.body, release);
+    const sent = await send(node, draft.channel, draft.body, release, alongside);
     await finishDraft(db, draftId, sent.id, release.emergency);
     node.events.emit('draft', {
       id: draftId,
@@ -107,15 +110,32 @@ export async function releaseDraft(
   }
 }
 
-async function send(node: ParleyNode, channel: string, compose: Compose, release: Release): Promise<Sent> {
-  const { id, entry } = await node.append(channel, {
+/**
+ * Rows written in the same transaction as a sent message (its audit row), so
+ * that both are on disk when the sender is answered, in one commit shared
+ * with the other submissions in flight (docs/decisions/0017).
+ */
+export type SentAlongside = (db: Parameters<NonNullable<OwnEntry['alongside']>>[0], sent: Sent) => Promise<void>;
+
+async function send(
+  node: ParleyNode,
+  channel: string,
+  compose: Compose,
+  release: Release,
+  alongside?: SentAlongside,
+): Promise<Sent> {
+  const sentOf = ({ id, entry }: { id: string; entry: SignedEntry }): Sent => {
+    const { serial } = entry.body as { serial: number };
+    return { kind: 'sent', id, seq: entry.header.seq, serial, time: entry.header.time, release };
+  };
+  const written = await node.append(channel, {
     type: 'message',
     body: messageBody(compose, release),
     refs: compose.replyTo ? [compose.replyTo] : [],
     assignSerial: true,
+    ...(alongside ? { alongside: (db, w) => alongside(db, sentOf(w)) } : {}),
   });
-  const { serial } = entry.body as { serial: number };
-  return { kind: 'sent', id, seq: entry.header.seq, serial, time: entry.header.time, release };
+  return sentOf(written);
 }
 
 /** The message `id` of the channel, or PARLEY_E_NOT_FOUND / PARLEY_E_USAGE (not a message). */

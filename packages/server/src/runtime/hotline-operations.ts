@@ -1,10 +1,11 @@
 import { ParleyError, type Precedence, precedences } from '@parley/contract';
 import { accountsFor } from '../accounts/accounts-for.js';
+import { appendAudit } from '../accounts/audit-rows.js';
 import { acknowledge } from '../hotline/acknowledge.js';
 import { attachFiles } from '../hotline/attachments-files.js';
 import type { Compose } from '../hotline/compose.js';
 import { actingPerson, type Person, personNamed } from '../hotline/person.js';
-import { releaseDraft, submitMessage } from '../hotline/send-message.js';
+import { releaseDraft, type Sent, type SentAlongside, submitMessage } from '../hotline/send-message.js';
 import { type Args, flag, str } from './op-args.js';
 import type { OpContext } from './operations.js';
 
@@ -39,6 +40,8 @@ function precedenceOf(args: Args): Precedence {
  * The node's audit log (local, never sent): every hotline action a person
  * takes from the command line. It is written after the action, which stands
  * even if the log cannot be written: the answer then says `audited: false`.
+ * A sent or released message's row is written with the message instead
+ * (auditAlongside), so its answer always says `audited: true`.
  */
 async function audit(
   ctx: OpContext,
@@ -54,6 +57,29 @@ async function audit(
   } catch {
     return false;
   }
+}
+
+/**
+ * A sent message's audit row, written in the message's own transaction
+ * (docs/decisions/0017): when the answer comes, both are on disk, and the
+ * submissions in flight share one commit. If it cannot be written, the
+ * message is not written either.
+ */
+function auditAlongside(
+  ctx: OpContext,
+  by: Person,
+  action: string,
+  target: (sent: Sent) => string,
+  details: (sent: Sent) => Record<string, unknown>,
+): SentAlongside {
+  return (db, sent) =>
+    appendAudit(db, ctx.open.node.now(), {
+      user: by.user,
+      action,
+      target: target(sent),
+      address: 'cli',
+      details: details(sent),
+    });
 }
 
 /** The hotline's commands, through the same rules as the console API (hotline/). */
@@ -72,26 +98,34 @@ export const hotlineOperations = {
       attachments: await attachFiles(ctx.open.node, filesOf(args)),
       ...(replyTo ? { replyTo } : {}),
     };
-    const r = await submitMessage(ctx.open.node, channel, by, compose, flag(args, 'emergency'));
+    const sentAudit = auditAlongside(
+      ctx,
+      by,
+      'messages.send',
+      (sent) => sent.id,
+      (sent) => ({ channel, serial: sent.serial, release: sent.release }),
+    );
+    const r = await submitMessage(ctx.open.node, channel, by, compose, flag(args, 'emergency'), sentAudit);
     const provisional = by.provisional;
     if (r.kind === 'drafted') {
       const audited = await audit(ctx, by, 'messages.draft', r.draft.id, { channel, precedence: compose.precedence });
       return { draft: r.draft.id, precedence: compose.precedence, drafter: by.user, provisional, audited };
     }
-    const audited = await audit(ctx, by, 'messages.send', r.id, { channel, serial: r.serial, release: r.release });
-    return { id: r.id, seq: r.seq, serial: r.serial, time: r.time, release: r.release, provisional, audited };
+    return { id: r.id, seq: r.seq, serial: r.serial, time: r.time, release: r.release, provisional, audited: true };
   },
 
   async release(ctx: OpContext, args: Args) {
     const by = await actor(ctx, args);
     const draft = str(args, 'draft')!;
     const drafterOf = (name: string) => personNamed(ctx.open.store, name);
-    const r = await releaseDraft(ctx.open.node, draft, by, drafterOf, flag(args, 'emergency'));
-    const audited = await audit(ctx, by, 'messages.release', draft, {
-      entry: r.id,
-      serial: r.serial,
-      release: r.release,
-    });
+    const releaseAudit = auditAlongside(
+      ctx,
+      by,
+      'messages.release',
+      () => draft,
+      (sent) => ({ entry: sent.id, serial: sent.serial, release: sent.release }),
+    );
+    const r = await releaseDraft(ctx.open.node, draft, by, drafterOf, flag(args, 'emergency'), releaseAudit);
     return {
       id: r.id,
       seq: r.seq,
@@ -99,7 +133,7 @@ export const hotlineOperations = {
       time: r.time,
       release: r.release,
       provisional: by.provisional,
-      audited,
+      audited: true,
     };
   },
 

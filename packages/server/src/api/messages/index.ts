@@ -15,13 +15,14 @@ import {
   translationBodySchema,
   unreadBody,
 } from '@parley/contract';
+import { appendAudit } from '../../accounts/audit-rows.js';
 import { acknowledge, reportUnread } from '../../hotline/acknowledge.js';
 import type { Compose } from '../../hotline/compose.js';
 import { listDrafts } from '../../hotline/drafts.js';
 import { dtg } from '../../hotline/dtg.js';
 import { databaseOf } from '../../hotline/hotline-db.js';
 import { type Person, personNamed } from '../../hotline/person.js';
-import { releaseDraft, type Sent, submitMessage } from '../../hotline/send-message.js';
+import { releaseDraft, type Sent, type SentAlongside, submitMessage } from '../../hotline/send-message.js';
 import { addOfficialTranslation, draftView } from '../../hotline/views.js';
 import type { OpContext } from '../../runtime/operations.js';
 import { type Actor, defineRoute, type RouteDef } from '../define-route.js';
@@ -41,6 +42,29 @@ async function composeOf(ctx: OpContext, channel: string, body: SubmitMessage): 
     ...(body.replyTo !== undefined ? { replyTo: body.replyTo } : {}),
     ...(body.translation !== undefined ? { translation: body.translation } : {}),
   };
+}
+
+/**
+ * A sent message's audit entry, written in the message's own transaction
+ * (docs/decisions/0017): both are on disk when the answer is sent, and the
+ * submissions in flight share one commit. The route then writes none after.
+ */
+function sentAudit(
+  ctx: OpContext,
+  actor: Actor,
+  address: string,
+  action: string,
+  details: (s: Sent) => Record<string, unknown>,
+  target: (s: Sent) => string = (s) => s.id,
+): SentAlongside {
+  return (db, sent) =>
+    appendAudit(db, ctx.open.node.now(), {
+      user: actor.user.name,
+      action,
+      target: target(sent),
+      address,
+      details: details(sent),
+    });
 }
 
 const sentView = (s: Sent) => ({
@@ -68,16 +92,24 @@ export const submitMessageRoute = defineRoute({
   params: channelParams,
   body: submitMessageBody,
   response: submitResultSchema,
-  async handler({ ctx, params, body, actor, audit }) {
+  async handler({ ctx, params, body, actor, audit, address }) {
     const compose = await composeOf(ctx, params.channel, body);
-    const r = await submitMessage(ctx.open.node, params.channel, personOf(actor), compose, false);
+    const details = (s: Sent) => ({
+      channel: params.channel,
+      precedence: compose.precedence,
+      outcome: 'sent',
+      serial: s.serial,
+    });
+    const alongside = sentAudit(ctx, actor, address, 'messages.submit', details);
+    const r = await submitMessage(ctx.open.node, params.channel, personOf(actor), compose, false, alongside);
     if (r.kind === 'drafted') {
       audit.target = r.draft.id;
       audit.details = { channel: params.channel, precedence: compose.precedence, outcome: 'drafted' };
       return { kind: 'drafted' as const, draft: draftView(r.draft) };
     }
     audit.target = r.id;
-    audit.details = { channel: params.channel, precedence: compose.precedence, outcome: 'sent', serial: r.serial };
+    audit.details = details(r);
+    audit.written = true;
     return sentView(r);
   },
 });
@@ -96,15 +128,23 @@ export const emergencyMessageRoute = defineRoute({
   params: channelParams,
   body: submitMessageBody,
   response: sentResultSchema,
-  async handler({ ctx, params, body, actor, audit }) {
+  async handler({ ctx, params, body, actor, audit, address }) {
     const compose = await composeOf(ctx, params.channel, body);
-    const r = await submitMessage(ctx.open.node, params.channel, personOf(actor), compose, true);
+    const details = (s: Sent) => ({
+      channel: params.channel,
+      precedence: compose.precedence,
+      serial: s.serial,
+      emergency: true,
+    });
+    const alongside = sentAudit(ctx, actor, address, 'messages.emergency', details);
+    const r = await submitMessage(ctx.open.node, params.channel, personOf(actor), compose, true, alongside);
     if (r.kind !== 'sent')
       throw new ParleyError('PARLEY_E_INTERNAL', {
         reason: 'an emergency submission is sent or refused, never drafted',
       });
     audit.target = r.id;
-    audit.details = { channel: params.channel, precedence: compose.precedence, serial: r.serial, emergency: true };
+    audit.details = details(r);
+    audit.written = true;
     return sentView(r);
   },
 });
@@ -136,11 +176,15 @@ export const releaseDraftRoute = defineRoute({
   params: draftParams,
   body: releaseDraftBody,
   response: sentResultSchema,
-  async handler({ ctx, params, body, actor, audit }) {
+  async handler({ ctx, params, body, actor, audit, address }) {
     const { store, node } = ctx.open;
     audit.target = params.id;
-    const r = await releaseDraft(node, params.id, personOf(actor), (name) => personNamed(store, name), body.emergency);
-    audit.details = { entry: r.id, serial: r.serial, release: r.release };
+    const details = (s: Sent) => ({ entry: s.id, serial: s.serial, release: s.release });
+    const alongside = sentAudit(ctx, actor, address, 'messages.release', details, () => params.id);
+    const drafterOf = (name: string) => personNamed(store, name);
+    const r = await releaseDraft(node, params.id, personOf(actor), drafterOf, body.emergency, alongside);
+    audit.details = details(r);
+    audit.written = true;
     return sentView(r);
   },
 });
