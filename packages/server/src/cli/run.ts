@@ -5,6 +5,7 @@ import { channelCommand, channelHelp } from './commands/channel.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 import { engagementsCommand, engagementsHelp } from './commands/engagements.js';
 import { initCommand, initHelp } from './commands/init.js';
+import { keyCommand, keyHelp } from './commands/key.js';
 import { peerCommand, peerHelp } from './commands/peer.js';
 import { releaseCommand, releaseHelp } from './commands/release.js';
 import { sendCommand, sendHelp } from './commands/send.js';
@@ -30,6 +31,7 @@ const commands: Record<string, Command> = {
   init: { run: initCommand, help: initHelp, summary: 'create a node: keys, TLS certificate, config, database' },
   serve: { run: serveCommand, help: serveHelp, summary: 'run the node: link and console port' },
   peer: { run: peerCommand, help: peerHelp, summary: "print this party's peer card, or pin a peer" },
+  key: { run: keyCommand, help: keyHelp, summary: "rotate this party's identity key" },
   channel: { run: channelCommand, help: channelHelp, summary: 'propose or accept a channel' },
   user: { run: userCommand, help: userHelp, summary: 'add a console user (the first admin)' },
   send: { run: sendCommand, help: sendHelp, summary: 'send a hotline message' },

@@ -120,7 +120,8 @@ export class Automation {
     if (!head) return;
     const root = await feedRoot(this.#node.store, channel, this.#node.party, head.seq);
     const origin = feedOrigin(channel, this.#node.party);
-    const note = signCheckpoint({ origin, size: head.seq, root }, this.#node.signer);
+    // Signed by the key in force at the head (the old key when the head is a key-rotate).
+    const note = signCheckpoint({ origin, size: head.seq, root }, await this.#node.signerAt(channel, head.seq));
     await this.#node.store.putCheckpoint({
       channel,
       author: this.#node.party,

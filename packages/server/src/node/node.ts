@@ -1,14 +1,28 @@
 import { ParleyError, validateBody } from '@parley/contract';
-import { type FeedHead, type JsonValue, type SignedEntry, type Signer, signEntry } from '@parley/record';
+import {
+  type FeedHead,
+  type JsonValue,
+  type SignedEntry,
+  type Signer,
+  signEntry,
+  signRotation,
+  toBase64url,
+} from '@parley/record';
 import { type Clock, stamp } from '../clock/clock.js';
 import type { Alongside, LockedFeed, Store } from '../store/store.js';
-import { type ChannelState, channelState, requireActive } from './channel-state.js';
+import { type ChannelState, loadChannelState } from './channel-state.js';
 import { NodeEventBus } from './events.js';
 import { type IngestResult, verifyBatch } from './ingest.js';
 
 export interface NodeDeps {
   party: string;
   signer: Signer;
+  /**
+   * Other keys this party holds: earlier identity keys, and a new key of a
+   * rotation that was interrupted. Each channel's own feed is signed by the
+   * key its key history puts in force, so these sign channels not yet rotated.
+   */
+  otherSigners?: readonly Signer[];
   store: Store;
   clock: Clock;
 }
@@ -40,6 +54,12 @@ export interface OwnEntry {
    * whole group of appends it was committed with fails and nothing is written.
    */
   alongside?: (db: Parameters<Alongside>[0], written: { id: string; entry: SignedEntry }) => Promise<void>;
+  /**
+   * For a `key-rotate` entry: the new key. The body ({newKey, proof}) is made
+   * while the feed is locked, since the proof names the entry's seq; entries
+   * after it are signed by the new key.
+   */
+  rotateTo?: Signer;
 }
 
 /**
@@ -51,7 +71,9 @@ export class ParleyNode {
   readonly store: Store;
   readonly clock: Clock;
   readonly events = new NodeEventBus();
-  readonly #signer: Signer;
+  #signer: Signer;
+  /** Every key this party holds, by public key (base64url). */
+  readonly #signers = new Map<string, Signer>();
   readonly #channels = new Map<string, Promise<ChannelState>>();
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
@@ -63,10 +85,55 @@ export class ParleyNode {
     this.store = deps.store;
     this.clock = deps.clock;
     this.#signer = deps.signer;
+    for (const signer of [deps.signer, ...(deps.otherSigners ?? [])]) this.#signers.set(keyOf(signer), signer);
   }
 
+  /** The identity key in force: signs cards and charters, and the feeds of rotated channels. */
   get signer(): Signer {
     return this.#signer;
+  }
+
+  /**
+   * Makes `signer` this party's identity key (after its key-rotate entries are
+   * written, see rotateKey); earlier keys are kept for what they still sign.
+   */
+  useSigner(signer: Signer): void {
+    this.#signers.set(keyOf(signer), signer);
+    this.#signer = signer;
+  }
+
+  /** Adds a key this party holds without making it the identity key (a rotation under way). */
+  holdSigner(signer: Signer): void {
+    this.#signers.set(keyOf(signer), signer);
+  }
+
+  /** The key that signs this party's entry (or checkpoint of size) `seq` in the channel, per its key history. */
+  async signerAt(channelId: string, seq: number): Promise<Signer> {
+    const channel = await this.channel(channelId);
+    return this.#signerFor(channel, seq, undefined);
+  }
+
+  #signerFor(channel: ChannelState, seq: number, rotated: { seq: number; key: string } | undefined): Signer {
+    const key =
+      rotated && seq > rotated.seq ? rotated.key : (channel.keys.keyAt(this.party, seq) ?? keyOf(this.#signer));
+    const signer = this.#signers.get(key);
+    if (!signer) throw new ParleyError('PARLEY_E_KEY_NOT_VALID', { key, author: this.party, seq });
+    return signer;
+  }
+
+  /**
+   * Rotates this party's key in one channel: appends a `key-rotate` entry
+   * signed by the key in force, with `newKey`'s proof; from the next seq the
+   * channel's entries are signed by `newKey`. Idempotent: a channel whose key
+   * in force already is `newKey` gets no entry (undefined).
+   */
+  async rotateKey(channelId: string, newKey: Signer): Promise<{ id: string; entry: SignedEntry } | undefined> {
+    this.holdSigner(newKey);
+    const channel = await this.channel(channelId);
+    const head = await this.store.head(channel.id, this.party);
+    if (channel.keys.keyAt(this.party, (head?.seq ?? 0) + 1) === keyOf(newKey)) return undefined;
+    const placeholder = { newKey: keyOf(newKey), proof: toBase64url(new Uint8Array(64)) };
+    return this.append(channel.id, { type: 'key-rotate', body: placeholder, rotateTo: newKey });
   }
 
   /** The active channel's state (charter, members, keys), loaded once. */
@@ -74,7 +141,7 @@ export class ParleyNode {
     // The promise is cached, so a burst of concurrent callers loads the charter once.
     let state = this.#channels.get(id);
     if (!state) {
-      state = this.store.getChannel(id).then((row) => channelState(requireActive(row, id)));
+      state = loadChannelState(this.store, id);
       state.catch(() => this.#channels.delete(id));
       this.#channels.set(id, state);
     }
@@ -134,21 +201,29 @@ export class ParleyNode {
 
   async #write(channel: string, batch: OwnEntry[]): Promise<Array<{ id: string; entry: SignedEntry }>> {
     const heads = await this.#headsOfOthers(channel);
-    const builds = batch.map(
-      (own) => async (head: FeedHead | undefined, feed: LockedFeed) =>
-        this.#sign(
-          channel,
-          head,
-          heads,
-          own.assignSerial ? { ...own, body: withSerial(own.body, (await feed.maxSerial()) + 1) } : own,
-        ),
-    );
+    const state = await this.channel(channel);
+    // A key-rotate in this batch: the entries after it are signed by its new key,
+    // and the key history learns of it once the batch is durable.
+    let rotated: { seq: number; key: string } | undefined;
+    const builds = batch.map((own, i) => async (head: FeedHead | undefined, feed: LockedFeed) => {
+      if (i === 0) rotated = undefined; // the store may build the group again (a retried transaction)
+      const seq = (head?.seq ?? 0) + 1;
+      const signer = this.#signerFor(state, seq, rotated);
+      let entry = own.assignSerial ? { ...own, body: withSerial(own.body, (await feed.maxSerial()) + 1) } : own;
+      if (own.rotateTo) {
+        const statement = { channel, author: this.party, seq, oldKey: keyOf(signer), newKey: keyOf(own.rotateTo) };
+        entry = { ...entry, body: { newKey: statement.newKey, proof: signRotation(statement, own.rotateTo) } };
+        rotated = { seq, key: statement.newKey };
+      }
+      return this.#sign(channel, head, heads, entry, signer);
+    });
     const alongside: Alongside | undefined = batch.some((o) => o.alongside)
       ? async (db, rows) => {
           for (const [i, own] of batch.entries()) await own.alongside?.(db, rows[i]!);
         }
       : undefined;
     const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside);
+    if (rotated) state.keys.rotate(this.party, rotated.seq, rotated.key);
     const precedence = batch
       .map(precedenceOf)
       .map((p) => p.precedence)
@@ -204,7 +279,13 @@ export class ParleyNode {
     const own = {
       author: this.party,
       build: (head: FeedHead | undefined, others: Record<string, FeedHead>) =>
-        this.#sign(channel.id, head, headsOf(others), { type: 'receipt', body: {} }),
+        this.#sign(
+          channel.id,
+          head,
+          headsOf(others),
+          { type: 'receipt', body: {} },
+          this.#signerFor(channel, (head?.seq ?? 0) + 1, undefined),
+        ),
     };
     const written = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
     for (const list of result.accepted.values()) result.stored += list.length;
@@ -280,6 +361,7 @@ export class ParleyNode {
     head: FeedHead | undefined,
     heads: SignedEntry['header']['heads'],
     own: OwnEntry,
+    signer: Signer,
   ): { id: string; entry: SignedEntry } {
     return signEntry(
       {
@@ -293,7 +375,7 @@ export class ParleyNode {
         refs: own.refs ?? [],
         body: own.body,
       },
-      this.#signer,
+      signer,
     );
   }
 
@@ -339,6 +421,10 @@ function headsOf(heads: Record<string, FeedHead>): SignedEntry['header']['heads'
   const out: SignedEntry['header']['heads'] = {};
   for (const [author, head] of Object.entries(heads)) out[author] = { seq: head.seq, id: head.id };
   return out;
+}
+
+function keyOf(signer: Signer): string {
+  return toBase64url(signer.publicKey);
 }
 
 function withSerial(body: JsonValue, serial: number): JsonValue {

@@ -3,6 +3,7 @@ import { type Clock, offsetClock, scenarioClock } from '../clock/clock.js';
 import { readEnv } from '../config/env.js';
 import { type NodeConfig, readNodeConfig } from '../config/node-config.js';
 import { type Identity, loadIdentity } from '../identity/key-files.js';
+import { otherKeys } from '../identity/key-rotation.js';
 import type { SelfCard } from '../node/channels.js';
 import { ParleyNode } from '../node/node.js';
 import { openStore } from '../store/open-store.js';
@@ -45,6 +46,7 @@ export async function openNode(dir: string, options: { clock?: Clock } = {}): Pr
   const node = new ParleyNode({
     party: config.party,
     signer: identity.signer,
+    otherSigners: await otherKeys(dir),
     store,
     clock: options.clock ?? envClock(),
   });

@@ -7,6 +7,7 @@ import { engagementOperations } from './engagement-operations.js';
 import { exportChannel } from './export.js';
 import { exportUnanswered } from './export-unanswered.js';
 import { hotlineOperations } from './hotline-operations.js';
+import { keyOperations } from './key-operations.js';
 import { type Args, str } from './op-args.js';
 import type { OpenNode } from './open-node.js';
 import { statusOf } from './status.js';
@@ -77,6 +78,8 @@ export const operations = {
   ...hotlineOperations,
 
   ...engagementOperations,
+
+  ...keyOperations,
 
   async status(ctx: OpContext) {
     return statusOf(ctx);

@@ -86,6 +86,18 @@ export async function channelScan(
   return rows.map(toStoredRow);
 }
 
+export async function entriesOfType(db: Kysely<Database>, channel: string, type: string): Promise<StoredEntryRow[]> {
+  const rows = await db
+    .selectFrom('entries')
+    .selectAll()
+    .where('channel', '=', channel)
+    .where('type', '=', type)
+    .orderBy('author')
+    .orderBy('seq')
+    .execute();
+  return rows.map(toStoredRow);
+}
+
 export async function peerHeads(db: Kysely<Database>, channel: string, peer: string): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('peer_heads')

@@ -3,6 +3,7 @@ import type { AcceptedEntry, FeedHead, SignedEntry } from '@parley/record';
 import type { StoreDialect } from './capabilities.js';
 import {
   channelScan,
+  entriesOfType,
   entryAt,
   entryById,
   feedHead,
@@ -137,6 +138,10 @@ export class KyselyStore implements Store {
 
   scan(channel: string, after: { author: string; seq: number } | undefined, limit: number): Promise<StoredEntryRow[]> {
     return this.#io('read', () => channelScan(this.#d.db, channel, after, limit));
+  }
+
+  entriesOfType(channel: string, type: string): Promise<StoredEntryRow[]> {
+    return this.#io('read', () => entriesOfType(this.#d.db, channel, type));
   }
 
   merkleNodes(

@@ -130,6 +130,8 @@ export interface Store {
   range(channel: string, author: string, fromSeq: number, limit: number): Promise<StoredEntryRow[]>;
   /** Every entry of a channel in store order (author, seq), paged. */
   scan(channel: string, after: { author: string; seq: number } | undefined, limit: number): Promise<StoredEntryRow[]>;
+  /** Every entry of one type in a channel (e.g. `key-rotate`), ordered by (author, seq). */
+  entriesOfType(channel: string, type: string): Promise<StoredEntryRow[]>;
 
   // --- Merkle trees (one per feed) ---
   /**
