@@ -201,9 +201,23 @@ export const sentResultSchema = sentSchema.extend({ kind: z.literal('sent') }).m
 export const draftListQuery = z.strictObject({
   channel: channelIdSchema.optional(),
   state: z.enum(['pending', 'releasing', 'released']).default('pending'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `next` of the previous page. */
+  after: z
+    .string()
+    .regex(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z~[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'expected the `next` of a previous page',
+    )
+    .optional(),
 });
 
-export const draftListSchema = z.object({ drafts: z.array(draftViewSchema) });
+export const draftListSchema = z.object({
+  /** Oldest first: the release queue's order. */
+  drafts: z.array(draftViewSchema),
+  /** The cursor of the next page (`after`), or null on the last. */
+  next: z.string().nullable(),
+});
 
 export const releaseDraftBody = z.strictObject({
   /** The drafter, holding the releaser role, releases their own draft alone: flagged in the record. */

@@ -59,15 +59,42 @@ export async function getDraft(db: Db, id: string): Promise<Draft | undefined> {
 
 /** Drafts of a channel (or every channel) in a state, oldest first: the release queue. */
 export async function listDrafts(db: Db, filter: { channel?: string; state?: DraftState } = {}): Promise<Draft[]> {
+  return (await pageDrafts(db, filter)).drafts;
+}
+
+/** The page cursor of a draft: its creation time and id (the list's order). */
+const draftCursor = (d: Draft) => `${d.createdAt}~${d.id}`;
+
+/**
+ * listDrafts a page at a time: `limit` drafts after the cursor `after` (a
+ * previous page's `next`), and the cursor of the next page or null.
+ */
+export async function pageDrafts(
+  db: Db,
+  filter: { channel?: string; state?: DraftState; limit?: number; after?: string } = {},
+): Promise<{ drafts: Draft[]; next: string | null }> {
+  const [afterTime, afterId] = filter.after?.split('~') ?? [];
   const rows = await db
     .selectFrom('drafts')
     .selectAll()
     .$if(filter.channel !== undefined, (q) => q.where('channel', '=', filter.channel!))
     .$if(filter.state !== undefined, (q) => q.where('state', '=', filter.state!))
+    .$if(afterTime !== undefined && afterId !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('created_at', '>', afterTime!),
+          eb.and([eb('created_at', '=', afterTime!), eb('id', '>', afterId!)]),
+        ]),
+      ),
+    )
     .orderBy('created_at')
     .orderBy('id')
+    .$if(filter.limit !== undefined, (q) => q.limit(filter.limit! + 1))
     .execute();
-  return rows.map(toDraft);
+  const drafts = rows.map(toDraft);
+  if (filter.limit === undefined || drafts.length <= filter.limit) return { drafts, next: null };
+  const page = drafts.slice(0, filter.limit);
+  return { drafts: page, next: draftCursor(page.at(-1)!) };
 }
 
 /** pending → releasing, atomically: true for exactly one of several racing releasers. */

@@ -196,8 +196,10 @@ forEachDialect('hotline message status', (t) => {
     const m = await send(p.us, p.channel, 'ROUTINE');
     await p.settle();
     const receipt = (await p.cn.store.getEntry(p.channel, 'cn-jsd', 1))!;
-    await assert.rejects(messageStatus(p.cn.store, p.channel, receipt.id), { message: /is a receipt, not a message/ });
-    await assert.rejects(messageStatus(p.cn.store, p.channel, 'A'.repeat(43)), (e) =>
+    await assert.rejects(messageStatus(p.cn.store, p.channel, receipt.id, p.clock.now()), {
+      message: /is a receipt, not a message/,
+    });
+    await assert.rejects(messageStatus(p.cn.store, p.channel, 'A'.repeat(43), p.clock.now()), (e) =>
       isParleyError(e, 'PARLEY_E_NOT_FOUND'),
     );
     await assert.rejects(acknowledge(p.us, p.channel, m.id, duty), { message: /this party's own message/ });
@@ -205,6 +207,8 @@ forEachDialect('hotline message status', (t) => {
     await assert.rejects(acknowledge(p.cn, p.channel, m.id, { user: 'eve', roles: ['analyst'] }), {
       code: 'PARLEY_E_FORBIDDEN',
     });
-    await assert.rejects(messageStatus(p.cn.store, 'no-such-channel', m.id), { code: 'PARLEY_E_UNKNOWN_CHANNEL' });
+    await assert.rejects(messageStatus(p.cn.store, 'no-such-channel', m.id, p.clock.now()), {
+      code: 'PARLEY_E_UNKNOWN_CHANNEL',
+    });
   });
 });

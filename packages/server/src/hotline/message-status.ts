@@ -75,7 +75,7 @@ export async function messageStatus(
   store: Store,
   channel: string,
   messageId: string,
-  now: number = Date.now(),
+  now: number,
 ): Promise<MessageStatus> {
   const { charter, members } = await activeChannel(store, channel);
   const db = databaseOf(store);
@@ -116,7 +116,7 @@ export async function messageStatuses(
   store: Store,
   channel: string,
   ids: readonly string[],
-  now: number = Date.now(),
+  now: number,
 ): Promise<MessageStatus[]> {
   const { charter, members } = await activeChannel(store, channel);
   const db = databaseOf(store);

@@ -8,6 +8,7 @@ import { listDrafts } from './drafts.js';
 import { databaseOf } from './hotline-db.js';
 import type { Person } from './person.js';
 import { type Drafted, releaseDraft, type Sent, submitMessage } from './send-message.js';
+import { addOfficialTranslation } from './views.js';
 
 const ann: Person = { user: 'ann', roles: ['operator'] };
 const rex: Person = { user: 'rex', roles: ['releaser'] };
@@ -111,6 +112,22 @@ forEachDialect('hotline sending and two-person release', (t) => {
     const alone = await releaseDraft(us, drafted.draft.id, roy, drafterOf, true);
     assert.deepEqual(alone.release, { drafter: 'roy', emergency: true });
     assert.equal((await listDrafts(databaseOf(us.store), { state: 'released' }))[0]?.emergency, true);
+  });
+
+  it('refuses an official translation added after a two-person message: its text would skip the second person', async () => {
+    const { us, channel } = await nodePair(t, {}, { languages: ['en', 'zh-Hans'] });
+    const drafted = (await submitMessage(us, channel, ann, compose('FLASH'))) as Drafted;
+    const flash = await releaseDraft(us, drafted.draft.id, rex, drafterOf);
+    const head = (await us.store.head(channel, 'us-js'))?.seq;
+    await assert.rejects(
+      addOfficialTranslation(us, channel, flash.id, ann, { language: 'zh-Hans', text: 'Anything at all.' }),
+      forbidden(/FLASH message, under two-person release/),
+    );
+    assert.equal((await us.store.head(channel, 'us-js'))?.seq, head, 'nothing sent');
+    // With the message, the translation is released by the same two people; after a ROUTINE one, it may follow.
+    const routine = (await submitMessage(us, channel, ann, compose('ROUTINE'))) as Sent;
+    const added = await addOfficialTranslation(us, channel, routine.id, ann, { language: 'zh-Hans', text: '译文。' });
+    assert.equal(added.seq, (head ?? 0) + 2);
   });
 
   it('releases a draft once when two releasers race', async () => {

@@ -7,6 +7,7 @@ import { type GlossaryMark, markGlossary } from './glossary.js';
 import { databaseOf } from './hotline-db.js';
 import { type MessageStatus, messageStatus, messageStatuses } from './message-status.js';
 import { type Person, requirePermission } from './person.js';
+import { needsSecondPerson } from './release.js';
 import { requireMessage } from './send-message.js';
 
 // What consoles show of the hotline: channels, messages with their status, translations.
@@ -60,7 +61,7 @@ function view(node: ParleyNode, charter: Charter, body: MessageBody, status: Mes
     release: body.release,
     targetMinutes: status.targetMinutes,
     due: status.due,
-    dueInSeconds: Math.round((due - now) / 1000),
+    dueInSeconds: dueInSeconds(due, now),
     overdue: status.overdue,
     recipients: status.recipients,
     glossary: {
@@ -209,7 +210,14 @@ export async function addOfficialTranslation(
     throw new ParleyError('PARLEY_E_USAGE', {
       reason: `${id} is ${row.author}'s message: only its sender adds an official translation (add a working translation instead)`,
     });
-  requireOtherLanguage(JSON.parse(row.body) as MessageBody, translation.language, id);
+  const body = JSON.parse(row.body) as MessageBody;
+  // Text sent afterwards would bypass the second person who released the message.
+  const { charter } = await node.channel(channel);
+  if (needsSecondPerson(charter, body.precedence))
+    throw new ParleyError('PARLEY_E_FORBIDDEN', {
+      reason: `${id} is a ${body.precedence} message, under two-person release (charter): its official translation is sent with it (the message's \`translation\`), released by the same two people`,
+    });
+  requireOtherLanguage(body, translation.language, id);
   const { id: entry, entry: signed } = await node.append(channel, {
     type: 'translation',
     body: { message: id, language: translation.language, text: translation.text, official: true },
@@ -262,7 +270,17 @@ export function draftView(d: Draft) {
   };
 }
 
-/** Overdue messages of a channel with how long past due they are. */
+/**
+ * The countdown to a handling target in whole seconds, rounded down: 0 up to
+ * and exactly at the due time (not overdue: a message is overdue only once
+ * `now` is past it), negative from the first millisecond after, so the sign
+ * always agrees with the `overdue` flag.
+ */
+export function dueInSeconds(due: number, now: number): number {
+  return Math.floor((due - now) / 1000) || 0;
+}
+
+/** How long an overdue message is past due, in whole seconds rounded up: at least 1 once overdue. */
 export function overdueSeconds(due: string, now: number): number {
-  return Math.max(0, Math.round((now - Date.parse(due)) / 1000));
+  return Math.max(0, Math.ceil((now - Date.parse(due)) / 1000));
 }

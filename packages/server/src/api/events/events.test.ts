@@ -153,6 +153,34 @@ forEachDialect('GET /api/v1/events: the live stream', (t) => {
     assert.equal(c.comments.at(-1), 'session ended');
   });
 
+  it("ends a signed-out session's stream within seconds, however long the heartbeat it asked for", async () => {
+    const analyst = await p.cnApi.signedIn(['analyst']);
+    const c = await open(`${cnUrl}/api/v1/events?heartbeat=300`, analyst.cookie);
+    assert.equal(c.status, 200);
+    const out = await p.cnApi.call('DELETE', '/api/v1/session', { as: analyst });
+    assert.equal(out.statusCode, 200, out.body);
+    await c.untilEnded(15_000);
+    assert.equal(c.comments.at(-1), 'session ended');
+  });
+
+  it("drops a stream's listeners when its client hangs up", async () => {
+    const kinds = ['entry', 'receipt', 'ack', 'alarm', 'link', 'draft'] as const;
+    const counts = () => kinds.map((k) => p.cn.events.listenerCount(k));
+    const analyst = await p.cnApi.signedIn(['analyst']);
+    const before = counts();
+    const c = await open(`${cnUrl}/api/v1/events`, analyst.cookie);
+    assert.equal(c.status, 200);
+    assert.deepEqual(
+      counts(),
+      before.map((n) => n + 1),
+    );
+    c.close();
+    const deadline = Date.now() + 10_000;
+    while (counts().some((n, i) => n > before[i]!) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(counts(), before);
+  });
+
   it('ends open streams cleanly when the server closes, dropping its listeners', async () => {
     const other = await apiPair(t);
     const url = await other.cnApi.listen();

@@ -21,9 +21,25 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** Events to send first, before anything new (the links' states now). */
   initial?: Array<{ kind: LiveEventKind; data: unknown }>;
-  /** Asked at each heartbeat: false ends the stream (the session ended, expired or its user was disabled). */
+  /** Asked every checkMs: false ends the stream (the session ended, expired or its user was disabled). */
   stillValid?: () => Promise<boolean>;
+  /**
+   * How often to ask stillValid (default: the smaller of heartbeatMs and
+   * 5 s), apart from the heartbeat the client chose, so that a long
+   * heartbeat does not keep a signed-out session's stream open.
+   */
+  checkMs?: number;
+  /**
+   * Bytes the stream may hold for a client that does not read them (default
+   * 1 MiB). Past that the stream is dropped, its listeners removed: a slow or
+   * stalled console must not make the node's memory grow. The client
+   * reconnects (`retry:`) and reads the state afresh.
+   */
+  maxBufferedBytes?: number;
 }
+
+/** The default of StreamOptions.maxBufferedBytes. */
+export const defaultMaxBufferedBytes = 1024 * 1024;
 
 /** One SSE frame. Event data is one JSON line, so it needs no escaping. */
 export function frame(kind: string, data: unknown): string {
@@ -32,39 +48,56 @@ export function frame(kind: string, data: unknown): string {
 
 /**
  * A text/event-stream of the bus's live kinds, with `: heartbeat` comments
- * every heartbeatMs. The listeners go when the client leaves or the server closes.
+ * every heartbeatMs. The listeners go when the client leaves, the server
+ * closes, the session no longer stands, or the client stops reading.
  */
 export function eventStream(app: FastifyInstance, options: StreamOptions): PassThrough {
   const stream = new PassThrough();
   const streams = open.get(app) ?? new Set();
   open.set(app, streams);
   streams.add(stream);
+  const max = options.maxBufferedBytes ?? defaultMaxBufferedBytes;
+  /** Writes unless the stream ended; drops it (and its listeners) when the client is not reading. */
+  const send = (text: string) => {
+    if (stream.writableEnded || stream.destroyed) return;
+    if (stream.writableLength + stream.readableLength + Buffer.byteLength(text) > max) {
+      cleanup();
+      stream.destroy();
+      return;
+    }
+    stream.write(text);
+  };
   const listeners = liveEventKinds.map((kind) => {
     const listener = (data: { channel?: string | null }) => {
       if (options.channel !== undefined && typeof data.channel === 'string' && data.channel !== options.channel) return;
-      if (!stream.writableEnded) stream.write(frame(kind, data));
+      send(frame(kind, data));
     };
     options.bus.on(kind as LiveEventKind, listener as never);
     return [kind, listener] as const;
   });
-  const heartbeat = setInterval(async () => {
-    if (stream.writableEnded) return;
-    const valid = options.stillValid ? await options.stillValid().catch(() => false) : true;
-    if (stream.writableEnded) return;
-    if (valid) stream.write(': heartbeat\n\n');
-    else stream.end(': session ended\n\n');
-  }, options.heartbeatMs);
+  const heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs);
   heartbeat.unref();
-  const cleanup = () => {
+  let checking = false;
+  const check = setInterval(async () => {
+    const { stillValid } = options;
+    if (!stillValid || checking || stream.writableEnded || stream.destroyed) return;
+    checking = true;
+    const valid = await stillValid().catch(() => false);
+    checking = false;
+    if (!valid && !stream.writableEnded && !stream.destroyed) stream.end(': session ended\n\n');
+  }, options.checkMs ?? Math.min(options.heartbeatMs, 5000));
+  check.unref();
+  function cleanup() {
     clearInterval(heartbeat);
+    clearInterval(check);
     for (const [kind, listener] of listeners) options.bus.off(kind, listener as never);
     streams.delete(stream);
-  };
+  }
   stream.on('close', cleanup);
   stream.on('finish', cleanup);
   stream.on('error', cleanup);
   // The first bytes: the client sees the answer's headers at once, and a reconnect delay.
   stream.write('retry: 2000\n: connected\n\n');
-  for (const e of options.initial ?? []) stream.write(frame(e.kind, e.data));
+  for (const e of options.initial ?? []) send(frame(e.kind, e.data));
   return stream;
 }

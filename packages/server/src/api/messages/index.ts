@@ -18,7 +18,7 @@ import {
 import { appendAudit } from '../../accounts/audit-rows.js';
 import { acknowledge, reportUnread } from '../../hotline/acknowledge.js';
 import type { Compose } from '../../hotline/compose.js';
-import { listDrafts } from '../../hotline/drafts.js';
+import { pageDrafts } from '../../hotline/drafts.js';
 import { dtg } from '../../hotline/dtg.js';
 import { databaseOf } from '../../hotline/hotline-db.js';
 import { type Person, personNamed } from '../../hotline/person.js';
@@ -153,13 +153,20 @@ export const emergencyMessageRoute = defineRoute({
 export const listDraftsRoute = defineRoute({
   method: 'GET',
   url: '/drafts',
-  summary: 'The release queue: drafts waiting for a second person (or, with `state`, those being or already released)',
+  summary:
+    'The release queue, oldest first, a page (`limit`, `after`) at a time: drafts waiting for a second person (or, with `state`, those being or already released)',
   permission: 'messages.read',
   query: draftListQuery,
   response: draftListSchema,
   async handler({ ctx, query }) {
-    const filter = { state: query.state, ...(query.channel !== undefined ? { channel: query.channel } : {}) };
-    return { drafts: (await listDrafts(databaseOf(ctx.open.store), filter)).map(draftView) };
+    const filter = {
+      state: query.state,
+      limit: query.limit,
+      ...(query.channel !== undefined ? { channel: query.channel } : {}),
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    };
+    const page = await pageDrafts(databaseOf(ctx.open.store), filter);
+    return { drafts: page.drafts.map(draftView), next: page.next };
   },
 });
 

@@ -258,6 +258,50 @@ forEachDialect('the hotline through the console API', (t) => {
     );
   });
 
+  it('pages the release queue oldest first with a stable cursor, and enforces its limit', async () => {
+    const ids: string[] = [];
+    for (const subject of ['Q1', 'Q2', 'Q3']) {
+      // Same clock reading for all three: the cursor breaks the tie by id.
+      const res = await p.usApi.call('POST', `${base()}/messages`, {
+        as: ann,
+        body: msg({ precedence: 'FLASH', subject }),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      ids.push(res.json().draft.id);
+    }
+    const all = (await p.usApi.call('GET', '/api/v1/drafts?limit=200', { as: rex })).json();
+    assert.equal(all.next, null);
+    const seen: string[] = [];
+    let next: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/v1/drafts?limit=2${next ? `&after=${encodeURIComponent(next)}` : ''}`;
+      const page = (await p.usApi.call('GET', url, { as: rex })).json();
+      assert.ok(page.drafts.length <= 2);
+      seen.push(...page.drafts.map((d: { id: string }) => d.id));
+      next = page.next;
+      pages++;
+    } while (next !== null && pages < 10);
+    assert.deepEqual(
+      seen,
+      all.drafts.map((d: { id: string }) => d.id),
+    );
+    for (const id of ids) assert.ok(seen.includes(id), id);
+    assert.equal(new Set(seen).size, seen.length, 'no draft twice');
+    assert.deepEqual(failure(await p.usApi.call('GET', '/api/v1/drafts?limit=201', { as: rex })), {
+      status: 400,
+      code: 'PARLEY_E_INVALID_REQUEST',
+      message: 'invalid request query at limit: Too big: expected number to be <=200',
+    });
+    assert.equal(
+      failure(await p.usApi.call('GET', '/api/v1/drafts?after=nonsense', { as: rex })).message,
+      'invalid request query at after: expected the `next` of a previous page',
+    );
+    // Leave the queue as it was for the tests after this one.
+    for (const id of ids)
+      assert.equal((await p.usApi.call('POST', `/api/v1/drafts/${id}/release`, { as: rex, body: {} })).statusCode, 200);
+  });
+
   it('pages the message list newest first', async () => {
     const first = (await p.usApi.call('GET', `${base()}/messages?limit=2`, { as: ann })).json();
     assert.equal(first.messages.length, 2);
