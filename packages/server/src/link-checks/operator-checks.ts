@@ -12,7 +12,7 @@ import type { Acted } from '../engagement/act.js';
 import { ruleError, short } from '../engagement/rule-error.js';
 import { type Person, requirePermission } from '../hotline/person.js';
 import type { MetricEntry } from '../metrics/engagement-metrics.js';
-import { loadMetricEntries, rowToMetricEntry } from '../metrics/load.js';
+import { rowToMetricEntry } from '../metrics/load.js';
 import type { ParleyNode } from '../node/node.js';
 import type { Store } from '../store/store.js';
 
@@ -75,11 +75,30 @@ export function operatorCheckViews(
   now: string,
 ): OperatorCheckView[] {
   const feeds = new Map<string, MetricEntry[]>();
-  const answers = new Map<string, MetricEntry[]>();
   for (const e of entries) {
     const feed = feeds.get(e.author);
     if (feed) feed.push(e);
     else feeds.set(e.author, [e]);
+  }
+  for (const feed of feeds.values()) feed.sort((a, b) => a.seq - b.seq);
+  return checkViews(self, members, entries, now, (check, answerer) =>
+    storedAt(feeds.get(answerer) ?? [], check.author, check.seq),
+  );
+}
+
+/**
+ * The views from the channel's link-check and link-check-answer entries (others are ignored)
+ * and `stored`: when `answerer`'s feed first had heads reaching `check` (its entry's time).
+ */
+function checkViews(
+  self: string,
+  members: readonly string[],
+  entries: readonly MetricEntry[],
+  now: string,
+  stored: (check: MetricEntry, answerer: string) => string | undefined,
+): OperatorCheckView[] {
+  const answers = new Map<string, MetricEntry[]>();
+  for (const e of entries) {
     if (e.type !== 'link-check-answer') continue;
     const body = (e.body ?? {}) as AnswerBody;
     if (body.by === 'node' || typeof body.check !== 'string') continue;
@@ -87,7 +106,6 @@ export function operatorCheckViews(
     if (list) list.push(e);
     else answers.set(body.check, [e]);
   }
-  for (const feed of feeds.values()) feed.sort((a, b) => a.seq - b.seq);
   const nowMs = Date.parse(now);
   const out: OperatorCheckView[] = [];
   for (const check of entries) {
@@ -104,9 +122,9 @@ export function operatorCheckViews(
     const state: CheckState = inTime ? 'answered' : answer ? 'answered-late' : open ? 'pending' : 'unanswered';
     // Held within the window (or by now, while it is open) by every answerer's node.
     const by = open ? now : deadline;
-    const stored = answerers.map((a) => storedAt(feeds.get(a) ?? [], check.author, check.seq));
-    const linkUp = stored.length > 0 && stored.every((t) => t !== undefined && t <= by);
-    const first = stored.filter((t): t is string => t !== undefined).sort()[0];
+    const heldAt = answerers.map((a) => stored(check, a));
+    const linkUp = heldAt.length > 0 && heldAt.every((t) => t !== undefined && t <= by);
+    const first = heldAt.filter((t): t is string => t !== undefined).sort()[0];
     out.push({
       id: check.id,
       author: check.author,
@@ -148,38 +166,160 @@ function storedAt(feed: readonly MetricEntry[], author: string, seq: number): st
   return feed[lo]?.time;
 }
 
-// Per store and channel: the record read so far and each feed's head. Feeds only grow (a fork is
-// never stored), so a later read adds each feed's entries after the cached seq.
-const records = new WeakMap<Store, Map<string, { seqs: Record<string, number>; entries: MetricEntry[] }>>();
+/**
+ * What the list needs of a channel's record, grown as entries stream by and
+ * then dropped: the link-check and link-check-answer entries, and for each
+ * operator check the time each other feed first had heads reaching it. So it
+ * holds O(checks + feeds²) items, not the record.
+ */
+interface CheckIndex {
+  /** Per feed, the last seq streamed. */
+  seqs: Record<string, number>;
+  /** Operator link checks and people's answers, with bodies. */
+  entries: MetricEntry[];
+  /** Per author, its operator checks in seq order. */
+  checks: Map<string, MetricEntry[]>;
+  /** Per feed A, per author X: the last heads[X] A's feed showed, and how many of X's checks A reached. */
+  reach: Map<string, Map<string, { head: number; done: number }>>;
+  /** Per check id, per feed: the time of that feed's first entry whose heads reached the check. */
+  stored: Map<string, Map<string, string>>;
+}
 
-/** The channel's record with heads, read once and then grown feed by feed (the alarm asks every few seconds). */
-async function recordOf(store: Store, channel: string): Promise<MetricEntry[]> {
-  const byChannel = records.get(store) ?? new Map<string, { seqs: Record<string, number>; entries: MetricEntry[] }>();
-  records.set(store, byChannel);
-  const heads = await store.heads(channel);
-  let cached = byChannel.get(channel);
-  if (!cached) {
-    cached = { seqs: {}, entries: await loadMetricEntries(store, channel) };
-    for (const e of cached.entries) cached.seqs[e.author] = Math.max(cached.seqs[e.author] ?? 0, e.seq);
-    byChannel.set(channel, cached);
+// Per store and channel. Feeds only grow (a fork is never stored), so a later read adds each feed's entries after the cached seq.
+const indexes = new WeakMap<Store, Map<string, Promise<CheckIndex | undefined>>>();
+
+/** How many items the cache holds for a channel (tests: it grows with checks, not with the record). */
+export async function operatorCheckCacheSize(store: Store, channel: string): Promise<number> {
+  const index = await indexes.get(store)?.get(channel);
+  if (!index) return 0;
+  let n = index.entries.length + Object.keys(index.seqs).length;
+  for (const list of index.checks.values()) n += list.length;
+  for (const m of index.reach.values()) n += m.size;
+  for (const m of index.stored.values()) n += m.size;
+  return n;
+}
+
+/** The first entry of `author`'s feed (up to `upTo`) whose heads reach `of`'s seq `seq`, read from the store by bisection. */
+async function firstReaching(
+  store: Store,
+  channel: string,
+  author: string,
+  upTo: number,
+  of: string,
+  seq: number,
+): Promise<string | undefined> {
+  let lo = 1;
+  let hi = upTo + 1;
+  let time: string | undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const [row] = await store.range(channel, author, mid, 1);
+    if (!row) return time;
+    const e = rowToMetricEntry(row);
+    if ((e.heads?.[of] ?? 0) >= seq) {
+      hi = mid;
+      time = e.time;
+    } else lo = mid + 1;
   }
-  for (const [author, head] of Object.entries(heads)) {
-    for (let seq = (cached.seqs[author] ?? 0) + 1; seq <= head.seq; ) {
-      const page = await store.range(channel, author, seq, Math.min(1000, head.seq - seq + 1));
-      if (page.length === 0) break;
-      for (const row of page) cached.entries.push(rowToMetricEntry(row));
-      seq = page[page.length - 1]!.seq + 1;
-      cached.seqs[author] = seq - 1;
+  return time;
+}
+
+/** Adds one entry (each feed's in seq order) to the index. */
+async function addEntry(store: Store, channel: string, index: CheckIndex, e: MetricEntry): Promise<void> {
+  index.seqs[e.author] = e.seq;
+  const reach = index.reach.get(e.author) ?? new Map<string, { head: number; done: number }>();
+  index.reach.set(e.author, reach);
+  // This feed's heads reaching other authors' checks it had not reached yet.
+  for (const [of, head] of Object.entries(e.heads ?? {})) {
+    if (of === e.author) continue;
+    const r = reach.get(of) ?? { head: 0, done: 0 };
+    reach.set(of, r);
+    if (head <= r.head) continue;
+    r.head = head;
+    const list = index.checks.get(of) ?? [];
+    while (r.done < list.length && list[r.done]!.seq <= head) {
+      const check = list[r.done++]!;
+      const stored = index.stored.get(check.id) ?? new Map<string, string>();
+      index.stored.set(check.id, stored);
+      if (!stored.has(e.author)) stored.set(e.author, e.time);
     }
   }
-  return cached.entries;
+  // Only what the views read: operator checks and people's answers (node checks and node answers are not listed).
+  if (e.type === 'link-check-answer') {
+    const body = (e.body ?? {}) as AnswerBody;
+    if (body.by !== 'node' && typeof body.check === 'string') index.entries.push(e);
+    return;
+  }
+  if (e.type !== 'link-check' || (e.body as CheckBody | undefined)?.kind !== 'operator') return;
+  index.entries.push(e);
+  const list = index.checks.get(e.author) ?? [];
+  index.checks.set(e.author, list);
+  list.push(e);
+  const stored = new Map<string, string>();
+  index.stored.set(e.id, stored);
+  // Feeds streamed already past this check (read before it): find their first entry reaching it in the store.
+  for (const [feed, byAuthor] of index.reach) {
+    if (feed === e.author) continue;
+    const r = byAuthor.get(e.author);
+    if (!r || r.head < e.seq) continue;
+    r.done = list.length;
+    const time = await firstReaching(store, channel, feed, index.seqs[feed] ?? 0, e.author, e.seq);
+    if (time !== undefined) stored.set(feed, time);
+  }
+}
+
+/** The channel's check index, read once (streamed, not held) and then grown feed by feed (the alarm asks every few seconds). */
+function indexOf(store: Store, channel: string): Promise<CheckIndex> {
+  const byChannel = indexes.get(store) ?? new Map<string, Promise<CheckIndex | undefined>>();
+  indexes.set(store, byChannel);
+  // One reader at a time per channel (the alarm and the console API may ask together); a failed read is retried next time.
+  const previous = byChannel.get(channel);
+  const next = (previous ?? Promise.resolve(undefined)).then((index) => grow(store, channel, index));
+  byChannel.set(
+    channel,
+    next.catch(() => previous ?? Promise.resolve(undefined)),
+  );
+  return next;
+}
+
+async function grow(store: Store, channel: string, known: CheckIndex | undefined): Promise<CheckIndex> {
+  const heads = await store.heads(channel);
+  let index = known;
+  if (!index) {
+    const fresh: CheckIndex = { seqs: {}, entries: [], checks: new Map(), reach: new Map(), stored: new Map() };
+    let after: { author: string; seq: number } | undefined;
+    for (;;) {
+      const page = await store.scan(channel, after, 2000);
+      if (page.length === 0) break;
+      for (const row of page) await addEntry(store, channel, fresh, rowToMetricEntry(row));
+      const last = page[page.length - 1]!;
+      after = { author: last.author, seq: last.seq };
+    }
+    index = fresh;
+  }
+  for (const [author, head] of Object.entries(heads)) {
+    for (let seq = (index.seqs[author] ?? 0) + 1; seq <= head.seq; ) {
+      const page = await store.range(channel, author, seq, Math.min(1000, head.seq - seq + 1));
+      if (page.length === 0) break;
+      for (const row of page) await addEntry(store, channel, index, rowToMetricEntry(row));
+      seq = page[page.length - 1]!.seq + 1;
+    }
+  }
+  return index;
 }
 
 /** The operator checks of one channel as this node holds its record. */
 export async function listOperatorChecks(node: ParleyNode, channel: string): Promise<OperatorCheckView[]> {
   const state = await node.channel(channel);
   const members = state.charter.members.map((m) => m.id);
-  return operatorCheckViews(node.party, members, await recordOf(node.store, channel), node.now());
+  const index = await indexOf(node.store, channel);
+  // In store order (author, seq), as a fresh read gives them, so checks of the same time list the same way whatever was cached.
+  const entries = [...index.entries].sort((a, b) =>
+    a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq,
+  );
+  return checkViews(node.party, members, entries, node.now(), (check, answerer) =>
+    index.stored.get(check.id)?.get(answerer),
+  );
 }
 
 /**
