@@ -56,7 +56,7 @@ function benchSign(record: TestRecord): Row {
   const signer = record.signers[author]!;
   const jwk = { kty: 'OKP', crv: 'Ed25519', d: toBase64url(signer.seed()), x: toBase64url(signer.publicKey) };
   const privateKey = nodeCrypto.createPrivateKey({ key: jwk, format: 'jwk' });
-  const [perRound, rounds] = [500, 40];
+  const [perRound, rounds] = [500, 40]; // rounds of the measured run; the warm-up reuses the first drafts
   const drafts: EntryDraft[] = Array.from({ length: perRound * rounds }, (_, i) => ({
     channel: record.id,
     author,
@@ -76,7 +76,8 @@ function benchSign(record: TestRecord): Row {
   const raw = (r: number) => {
     for (let i = r * perRound; i < (r + 1) * perRound; i++) nodeCrypto.sign(null, messages[i]!, privateKey);
   };
-  interleaved(2, ours, raw); // warm-up
+  // Warm-up, long enough for the JIT to settle on both sides: a steady rate, not a cold start, is measured.
+  interleaved(10, ours, raw);
   const time = interleaved(rounds, ours, raw);
   const total = perRound * rounds;
   return {

@@ -2,7 +2,7 @@ import { type KeyObject, verify } from 'node:crypto';
 import { type EntryHeader, entryHeaderSchema, limits, ParleyError, validateBody } from '@parley/contract';
 import { publicKeyObject } from '../crypto/ed25519.js';
 import { fromBase64url } from '../encoding/base64.js';
-import { canonicalBytes } from '../jcs/canonicalize.js';
+import { canonicalize } from '../jcs/canonicalize.js';
 import type { JsonValue } from '../jcs/parse.js';
 import { entrySigningMessage } from './entry.js';
 import { digestBase64url, hashBytes, headerCanonicalText } from './header-text.js';
@@ -12,6 +12,8 @@ export interface CheckedEntry {
   id: string;
   hash: Uint8Array;
   header: EntryHeader;
+  /** JCS of the header: the text whose SHA-256 is the id (what a store keeps). */
+  headerText: string;
   sig: Uint8Array;
   body?: JsonValue;
 }
@@ -40,6 +42,7 @@ export function checkEntryForm(input: unknown): CheckedEntry {
     id,
     hash: hashBytes(id),
     header: parsed,
+    headerText: text,
     sig: fromBase64url(sig as string, 'sig', 64),
   };
   if (body !== undefined) checked.body = body as JsonValue;
@@ -66,22 +69,20 @@ export function checkSignature(entry: CheckedEntry): void {
 
 /**
  * Checks a present body: size, hash against the header, then its type's schema.
- * Returns the canonical body bytes (what a store keeps).
+ * Returns the canonical body text (what a store keeps; its UTF-8 is what the header's hash covers).
  */
-export function checkBody(entry: CheckedEntry): Uint8Array {
+export function checkBody(entry: CheckedEntry): string {
   const { author, seq, type } = entry.header;
   if (entry.body === undefined) throw new ParleyError('PARLEY_E_BODY_MISSING', { author, seq });
-  const bytes = canonicalBytes(entry.body);
-  if (bytes.byteLength > limits.bodyBytes) {
-    throw new ParleyError('PARLEY_E_OVERSIZE', {
-      what: `body of ${author} seq ${seq}`,
-      size: bytes.byteLength,
-      limit: limits.bodyBytes,
-    });
+  const text = canonicalize(entry.body);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text needs counting.
+  const size = text.length * 3 > limits.bodyBytes ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (size > limits.bodyBytes) {
+    throw new ParleyError('PARLEY_E_OVERSIZE', { what: `body of ${author} seq ${seq}`, size, limit: limits.bodyBytes });
   }
-  if (digestBase64url(bytes) !== entry.header.body) throw new ParleyError('PARLEY_E_BODY_HASH', { author, seq });
+  if (digestBase64url(text) !== entry.header.body) throw new ParleyError('PARLEY_E_BODY_HASH', { author, seq });
   validateBody(type, entry.body);
-  return bytes;
+  return text;
 }
 
 // The hot path of feed and bundle verification: everything below runs once

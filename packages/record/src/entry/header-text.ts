@@ -10,6 +10,20 @@ import { canonicalize } from '../jcs/canonicalize.js';
 const q = JSON.stringify;
 
 /**
+ * JSON.stringify of a string, remembering the last one: a feed's entries
+ * repeat the channel, the author, the key and mostly the type, and a
+ * comparison of the same string is cheaper than writing it again.
+ */
+function quoter(): (s: string) => string {
+  let [last, quoted] = ['', '""'];
+  return (s) => {
+    if (s !== last) [last, quoted] = [s, q(s)];
+    return quoted;
+  };
+}
+const [qChannel, qAuthor, qKey, qType] = [quoter(), quoter(), quoter(), quoter()];
+
+/**
  * canonicalize(header) for a header the schema accepts, written directly: its
  * members are known, its strings need no escaping beyond JSON.stringify and
  * its numbers are safe integers, so RFC 8785 reduces to writing the members
@@ -23,9 +37,9 @@ export function headerCanonicalText(h: EntryHeader): string {
     heads += `${heads === '' ? '' : ','}${q(party)}:{"id":${q(head.id)},"seq":${q(head.seq)}}`;
   }
   return (
-    `{"author":${q(h.author)},"body":${q(h.body)},"channel":${q(h.channel)},"heads":{${heads}},` +
-    `"key":${q(h.key)},"prev":${q(h.prev)},"refs":${q(h.refs)},"seq":${q(h.seq)},"time":${q(h.time)},` +
-    `"type":${q(h.type)},"v":${q(h.v)}}`
+    `{"author":${qAuthor(h.author)},"body":${q(h.body)},"channel":${qChannel(h.channel)},"heads":{${heads}},` +
+    `"key":${qKey(h.key)},"prev":${q(h.prev)},"refs":${q(h.refs)},"seq":${q(h.seq)},"time":${q(h.time)},` +
+    `"type":${qType(h.type)},"v":${q(h.v)}}`
   );
 }
 

@@ -125,7 +125,7 @@ describe('FeedVerifier', () => {
     const [e] = makeFeed(1);
     const { body: _omit, ...headerOnly } = clone(e!);
     assert.throws(() => verifier().verify(headerOnly), code('PARLEY_E_BODY_MISSING'));
-    assert.equal(verifier({ requireBodies: false }).verify(headerOnly).bodyBytes, undefined);
+    assert.equal(verifier({ requireBodies: false }).verify(headerOnly).bodyText, undefined);
     assert.throws(() => verifier().verify({ ...clone(e!), body: { note: 'changed' } }), code('PARLEY_E_BODY_HASH'));
     const badSchema = sign(
       {

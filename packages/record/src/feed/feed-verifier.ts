@@ -26,8 +26,8 @@ export interface EntryFlag {
 }
 
 export interface AcceptedEntry extends CheckedEntry {
-  /** Canonical body bytes, when the body was present. */
-  bodyBytes?: Uint8Array;
+  /** Canonical body text, when the body was present. */
+  bodyText?: string;
   flags: EntryFlag[];
   /** True when this exact entry was already in the feed (an idempotent resend). */
   duplicate: boolean;
@@ -94,7 +94,7 @@ export class FeedVerifier {
     this.#checkSignature(entry);
     const accepted = acceptedEntry(entry, this.#flags(entry));
     if (entry.body !== undefined || this.#o.requireBodies !== false) {
-      accepted.bodyBytes = checkBody(entry);
+      accepted.bodyText = checkBody(entry);
     }
     this.#trackKeys(entry);
     this.#head = { seq: header.seq, id: entry.id, time: header.time };
@@ -203,8 +203,8 @@ export class FeedVerifier {
  * `{ ...entry, flags, duplicate: false }`, written out: a spread followed by
  * more members takes V8's slow path, and this runs once per entry.
  */
-function acceptedEntry({ id, hash, header, sig, body }: CheckedEntry, flags: EntryFlag[]): AcceptedEntry {
+function acceptedEntry({ id, hash, header, headerText, sig, body }: CheckedEntry, flags: EntryFlag[]): AcceptedEntry {
   return body === undefined
-    ? { id, hash, header, sig, flags, duplicate: false }
-    : { id, hash, header, sig, body, flags, duplicate: false };
+    ? { id, hash, header, headerText, sig, flags, duplicate: false }
+    : { id, hash, header, headerText, sig, body, flags, duplicate: false };
 }

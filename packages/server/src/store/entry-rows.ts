@@ -15,8 +15,6 @@ export interface EntryToStore {
   flags: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** From a verified entry: the header's JCS text (whose SHA-256 is the id) and the body's canonical bytes. */
 export function fromAccepted(entry: AcceptedEntry): EntryToStore {
   const { header, body } = entry;
@@ -24,10 +22,10 @@ export function fromAccepted(entry: AcceptedEntry): EntryToStore {
   return {
     id: entry.id,
     header,
-    headerText: canonicalize(header as unknown as JsonValue),
+    headerText: entry.headerText,
     sig: toBase64url(entry.sig),
     body,
-    bodyText: entry.bodyBytes ? utf8.decode(entry.bodyBytes) : canonicalize(body),
+    bodyText: entry.bodyText ?? canonicalize(body),
     flags: JSON.stringify(entry.flags),
   };
 }
