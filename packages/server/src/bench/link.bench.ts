@@ -123,13 +123,16 @@ async function run(dialect: string): Promise<Row[]> {
     const rtt = percentile(rtts, 50);
     const floor = 2 * fs + sign + verify + rtt;
 
-    // FLASH latency: submission → A holds B's receipt covering it.
+    // FLASH latency: submission → A holds B's receipt covering it. The first
+    // round trips (JIT compilation, first statements prepared) are a warm-up,
+    // not measured: the figure is a running node's.
     const lat: number[] = [];
-    for (let i = 0; i < Math.round(200 * scale); i++) {
+    const warmUp = 30;
+    for (let i = 0; i < warmUp + Math.round(200 * scale); i++) {
       const t = performance.now();
       const { entry } = await node.append(channel, { type: 'message', body: body('FLASH') });
       await acknowledged(served, channel, entry.header.seq);
-      lat.push(performance.now() - t);
+      if (i >= warmUp) lat.push(performance.now() - t);
       await new Promise((r) => setTimeout(r, 10));
     }
     const p50 = percentile(lat, 50);

@@ -76,6 +76,13 @@ export class PeerLink {
   #stale = new AbortController();
   /** Pushes under way: `channel/author` → the highest seq sent and not yet answered. */
   readonly #sending = new Map<string, number>();
+  /**
+   * Own receipts handed to the peer in the answer to its push: `channel/author`
+   * → the seq and until when it is taken as delivered. The peer's next heads
+   * (a heartbeat, a push answer) confirm it; if they have not by then, it is
+   * pushed like anything else.
+   */
+  readonly #handed = new Map<string, { seq: number; until: number }>();
   sent = 0;
 
   constructor(options: PeerLinkOptions) {
@@ -102,10 +109,34 @@ export class PeerLink {
     this.#waker.wake();
   }
 
-  /** Any sign of life from the peer resets the backoff. */
+  /**
+   * Any sign of life from the peer resets the backoff, and ends the wait of a
+   * push loop that was backing off. An idle loop is left alone: a request from
+   * the peer is no news for it, and waking it costs the request a store scan.
+   */
   contact(): void {
+    if (this.#backoff.failures === 0) return;
     this.#backoff.reset();
     this.#waker.wake();
+  }
+
+  /**
+   * `author`'s entries up to `seq` went to the peer in the answer to its push
+   * (our receipt of what it sent): not pushed again unless the peer's heads
+   * still lack them after a grace of two heartbeats.
+   */
+  handedOver(channel: string, author: string, seq: number): void {
+    const graceMs = Math.max(2000, 2 * this.#o.heartbeatMs);
+    this.#handed.set(`${channel}/${author}`, { seq, until: Date.now() + graceMs });
+  }
+
+  /** The seq up to which a push answer handed the feed over and the grace still runs. */
+  #handedUpTo(key: string): number {
+    const handed = this.#handed.get(key);
+    if (!handed) return 0;
+    if (handed.until >= Date.now()) return handed.seq;
+    this.#handed.delete(key);
+    return 0;
   }
 
   get state(): EndpointStatus['state'] {
@@ -219,7 +250,8 @@ export class PeerLink {
       if (!channel.members.includes(this.peer)) continue;
       const known = await this.#known_(row.id);
       for (const [author, head] of Object.entries(await store.heads(row.id))) {
-        const from = Math.max(known.get(author) ?? 0, this.#sending.get(`${row.id}/${author}`) ?? 0) + 1;
+        const key = `${row.id}/${author}`;
+        const from = Math.max(known.get(author) ?? 0, this.#sending.get(key) ?? 0, this.#handedUpTo(key)) + 1;
         if (author === this.peer || head.seq < from) continue;
         const fetched = await store.range(row.id, author, from, limits.batchEntries);
         const rows = fit(fetched);

@@ -87,7 +87,10 @@ export class LinkService {
     });
     this.blobs.start();
     node.events.on('appended', (e) => {
-      for (const link of this.links.values()) if (link.peer !== e.author || e.own) link.poke();
+      for (const link of this.links.values()) {
+        if (e.answering === link.peer) link.handedOver(e.channel, e.author, e.toSeq);
+        else if (link.peer !== e.author || e.own) link.poke();
+      }
     });
   }
 

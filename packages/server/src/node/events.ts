@@ -10,6 +10,11 @@ export interface AppendedEvent {
   /** Highest precedence among the appended messages, if any. */
   precedence?: string;
   own: boolean;
+  /**
+   * An own receipt written to answer a peer's push: that peer gets it in the
+   * push answer, so its link need not push it again (see PeerLink.handedOver).
+   */
+  answering?: string;
 }
 
 /** One entry newly held (written here or taken from a peer), for consoles. */

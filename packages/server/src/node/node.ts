@@ -11,7 +11,7 @@ import {
 import { type Clock, stamp } from '../clock/clock.js';
 import type { Alongside, LockedFeed, Store } from '../store/store.js';
 import { type ChannelState, loadChannelState } from './channel-state.js';
-import { NodeEventBus } from './events.js';
+import { type AppendedEvent, NodeEventBus } from './events.js';
 import { type IngestResult, verifyBatch } from './ingest.js';
 
 export interface NodeDeps {
@@ -247,12 +247,16 @@ export class ParleyNode {
    * same transaction as the batch (one commit for both). Batches of one
    * channel are taken one at a time, in the order they arrive.
    */
-  async ingest(channelId: string, raw: unknown[]): Promise<IngestResult & { receipt?: SignedEntry }> {
+  async ingest(
+    channelId: string,
+    raw: unknown[],
+    from?: { answering: string },
+  ): Promise<IngestResult & { receipt?: SignedEntry }> {
     const channel = await this.channel(channelId);
     const before = this.#ingesting.get(channel.id);
     const run = (async () => {
       if (before) await before.catch(() => undefined);
-      return this.#ingest(channel, raw);
+      return this.#ingest(channel, raw, from?.answering);
     })();
     const settled = run.then(
       () => undefined,
@@ -266,7 +270,11 @@ export class ParleyNode {
     }
   }
 
-  async #ingest(channel: ChannelState, raw: unknown[]): Promise<IngestResult & { receipt?: SignedEntry }> {
+  async #ingest(
+    channel: ChannelState,
+    raw: unknown[],
+    answering: string | undefined,
+  ): Promise<IngestResult & { receipt?: SignedEntry }> {
     const result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
     const needsReceipt =
       [...result.accepted].some(
@@ -290,31 +298,40 @@ export class ParleyNode {
     const written = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
     for (const list of result.accepted.values()) result.stored += list.length;
     for (const fork of result.forks) await this.#recordFork(channel.id, fork.proof);
-    for (const [author, entries] of result.accepted) {
-      this.events.emit('appended', {
+    const appended: AppendedEvent[] = [...result.accepted].map(([author, entries]) => ({
+      channel: channel.id,
+      author,
+      fromSeq: entries[0]!.header.seq,
+      toSeq: entries[entries.length - 1]!.header.seq,
+      types: [...new Set(entries.map((e) => e.header.type))],
+      own: false,
+    }));
+    if (needsReceipt && written) {
+      const { seq } = written.entry.header;
+      appended.push({
         channel: channel.id,
-        author,
-        fromSeq: entries[0]!.header.seq,
-        toSeq: entries[entries.length - 1]!.header.seq,
-        types: [...new Set(entries.map((e) => e.header.type))],
-        own: false,
+        author: this.party,
+        fromSeq: seq,
+        toSeq: seq,
+        types: ['receipt'],
+        own: true,
+        ...(answering ? { answering } : {}),
       });
     }
+    // Answering a push, the answer (with its receipt) goes out first: what
+    // listens (consoles, relays to other peers, attachment fetches, alarms)
+    // starts a turn later instead of holding the answer up with its reads.
+    const announce = () => {
+      for (const event of appended) this.events.emit('appended', event);
+    };
+    if (answering) setImmediate(announce);
+    else announce();
     if (result.flagged.length > 0) await this.#skewAlarm(channel.id, result);
     if (!needsReceipt) return result;
     if (!written) {
       const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
       return { ...result, receipt: receipt.entry };
     }
-    const { seq } = written.entry.header;
-    this.events.emit('appended', {
-      channel: channel.id,
-      author: this.party,
-      fromSeq: seq,
-      toSeq: seq,
-      types: ['receipt'],
-      own: true,
-    });
     return { ...result, receipt: written.entry };
   }
 

@@ -22,7 +22,7 @@ export function pushRoute(app: FastifyInstance, ctx: LinkContext): void {
     const channel = await ctx.node.channel(request.params.channel);
     requireMember(channel, request.peer);
     const { entries } = parseWith(pushRequestSchema, request.body, 'push');
-    const result = await ctx.node.ingest(channel.id, entries);
+    const result = await ctx.node.ingest(channel.id, entries, { answering: request.peer });
     // A resend gets the same answer: our newest entry, whose heads already acknowledge it.
     const receipt =
       result.receipt ?? (result.stored === 0 && result.duplicates > 0 ? await ownHead(ctx, channel.id) : undefined);
