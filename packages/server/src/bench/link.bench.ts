@@ -60,12 +60,18 @@ function acknowledged(served: Serving, channel: string, seq: number): Promise<vo
   });
 }
 
+/**
+ * A plain hotline message. No attachment: the example's names a file this
+ * node does not hold, and every copy would set the peer fetching it (404s
+ * and retries) — attachment transfer, not the link's entries, would be timed.
+ */
 const message = (precedence: string, i: number) =>
   ({
     ...examples.message,
     precedence,
     subject: `bench ${i}`,
     serial: i,
+    attachments: [],
     translation: undefined,
   }) as unknown as JsonValue;
 

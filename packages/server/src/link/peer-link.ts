@@ -84,6 +84,8 @@ export class PeerLink {
    */
   readonly #handed = new Map<string, { seq: number; until: number }>();
   sent = 0;
+  /** Pushes the peer answered PARLEY_E_GAP (it lacked what came before): resumed from its head each time. */
+  gaps = 0;
 
   constructor(options: PeerLinkOptions) {
     this.#o = options;
@@ -121,17 +123,18 @@ export class PeerLink {
   }
 
   /**
-   * `author`'s entries up to `seq` went to the peer in the answer to its push
-   * (our receipt of what it sent): not pushed again unless the peer's heads
-   * still lack them after a grace of two heartbeats.
+   * `author`'s entry `seq` went to the peer in the answer to its push (our
+   * receipt of what it sent): not pushed again unless the peer's heads still
+   * lack it after a grace of two heartbeats. Only that entry: what precedes
+   * it is pushed as ever.
    */
   handedOver(channel: string, author: string, seq: number): void {
     const graceMs = Math.max(2000, 2 * this.#o.heartbeatMs);
     this.#handed.set(`${channel}/${author}`, { seq, until: Date.now() + graceMs });
   }
 
-  /** The seq up to which a push answer handed the feed over and the grace still runs. */
-  #handedUpTo(key: string): number {
+  /** The seq a push answer handed over in this feed, while its grace runs; else 0. */
+  #handedSeq(key: string): number {
     const handed = this.#handed.get(key);
     if (!handed) return 0;
     if (handed.until >= Date.now()) return handed.seq;
@@ -251,7 +254,12 @@ export class PeerLink {
       const known = await this.#known_(row.id);
       for (const [author, head] of Object.entries(await store.heads(row.id))) {
         const key = `${row.id}/${author}`;
-        const from = Math.max(known.get(author) ?? 0, this.#sending.get(key) ?? 0, this.#handedUpTo(key)) + 1;
+        let held = Math.max(known.get(author) ?? 0, this.#sending.get(key) ?? 0);
+        // A receipt handed over in a push answer is skipped only where the
+        // peer holds (or is being sent) everything before it: else it comes
+        // again with what precedes it.
+        if (this.#handedSeq(key) === held + 1) held++;
+        const from = held + 1;
         if (author === this.peer || head.seq < from) continue;
         const fetched = await store.range(row.id, author, from, limits.batchEntries);
         const rows = fit(fetched);
@@ -277,8 +285,10 @@ export class PeerLink {
     if (body.receipt !== undefined) await this.#o.node.ingest(batch.channel, [body.receipt]);
     if (body.error?.code === 'PARLEY_E_GAP') {
       // The peer holds less than we thought (e.g. restored from a backup): resume from its head.
+      this.gaps++;
       this.#o.log.debug({ peer: this.peer, error: body.error }, 'peer lacks what came before this batch');
       this.#known.get(batch.channel)?.set(batch.author, body.heads[batch.author]?.seq ?? 0);
+      this.#handed.delete(batchKey(batch)); // nor did it keep what a push answer handed over
     } else if (body.error) {
       this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');
       throw new ParleyError('PARLEY_E_USAGE', { reason: `peer refused: ${body.error.code}` });

@@ -37,6 +37,12 @@ export class Metrics {
     help: 'Open alarms by kind',
     labelNames: ['kind'],
   });
+  readonly #gaps = new Gauge({
+    registers: [],
+    name: 'parley_link_push_gaps_total',
+    help: 'Pushes the peer refused as not continuing what it holds (the sender resumed from its head)',
+    labelNames: ['peer'],
+  });
   readonly #forks = new Gauge({ registers: [], name: 'parley_forks_total', help: 'Forks detected (proofs kept)' });
   readonly #entries = new Gauge({
     registers: [],
@@ -48,7 +54,16 @@ export class Metrics {
   constructor(store: Store, link?: LinkService) {
     this.#store = store;
     this.#link = link;
-    for (const m of [this.#linkUp, this.#rtt, this.#offset, this.#lag, this.#alarms, this.#forks, this.#entries])
+    for (const m of [
+      this.#linkUp,
+      this.#rtt,
+      this.#offset,
+      this.#lag,
+      this.#gaps,
+      this.#alarms,
+      this.#forks,
+      this.#entries,
+    ])
       this.#registry.registerMetric(m);
   }
 
@@ -57,8 +72,10 @@ export class Metrics {
   }
 
   async collect(): Promise<void> {
-    for (const g of [this.#linkUp, this.#rtt, this.#offset, this.#lag, this.#alarms, this.#entries]) g.reset();
+    for (const g of [this.#linkUp, this.#rtt, this.#offset, this.#lag, this.#gaps, this.#alarms, this.#entries])
+      g.reset();
     for (const link of this.#link?.links.values() ?? []) {
+      this.#gaps.set({ peer: link.peer }, link.gaps);
       for (const e of link.endpoints) {
         const labels = { peer: link.peer, endpoint: e.url };
         this.#linkUp.set(labels, e.state === 'UP' ? 1 : e.state === 'DEGRADED' ? 0.5 : 0);
