@@ -184,7 +184,7 @@ export class PeerLink {
     while (!this.#stopped) {
       try {
         if (failed === undefined && inFlight.size < PIPELINE) {
-          const batch = await this.#nextBatch();
+          const batch = await this.#nextBatch(inFlight.size > 0);
           // A second push only under backlog: otherwise the next batch grows while the first is answered,
           // and fewer, larger batches cost fewer commits on both sides.
           if (batch && (inFlight.size === 0 || batch.full)) {
@@ -243,8 +243,13 @@ export class PeerLink {
     this.#known.set(channel, known);
   }
 
-  /** The most urgent pending run of one feed the peer lacks, or undefined. */
-  async #nextBatch(): Promise<Batch | undefined> {
+  /**
+   * The most urgent pending run of one feed the peer lacks, or undefined.
+   * With `fullOnly` (a push is in flight), only feeds with a full batch
+   * pending are read: the others wait for the answer, and are not read in
+   * vain while they do.
+   */
+  async #nextBatch(fullOnly = false): Promise<Batch | undefined> {
     const { store } = this.#o.node;
     let best: Batch | undefined;
     for (const row of await store.listChannels()) {
@@ -261,6 +266,7 @@ export class PeerLink {
         if (this.#handedSeq(key) === held + 1) held++;
         const from = held + 1;
         if (author === this.peer || head.seq < from) continue;
+        if (fullOnly && head.seq - from + 1 < limits.batchEntries) continue;
         const fetched = await store.range(row.id, author, from, limits.batchEntries);
         const rows = fit(fetched);
         if (rows.length === 0) continue;
@@ -400,10 +406,16 @@ function abandoned(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
+/**
+ * A message's precedence, read from its stored canonical body without parsing
+ * it: `"precedence":"` can only be the top-level member (inside a JSON string
+ * every quote is escaped, and no nested member of a message has that name).
+ */
+const PRECEDENCE = /"precedence":"([A-Z]+)"/;
+
 function rankOf(row: StoredEntryRow): number {
   if (row.type !== 'message') return OTHER_RANK;
-  const precedence = (JSON.parse(row.body) as { precedence?: string }).precedence;
-  return RANK[precedence ?? ''] ?? OTHER_RANK;
+  return RANK[PRECEDENCE.exec(row.body)?.[1] ?? ''] ?? OTHER_RANK;
 }
 
 /** Trims a run of rows to what fits in one link request. */

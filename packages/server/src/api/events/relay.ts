@@ -21,6 +21,9 @@ export function relayEntries(node: ParleyNode): void {
 }
 
 async function emitEntries(node: ParleyNode, e: AppendedEvent): Promise<void> {
+  // Nobody listening (no console stream open): nothing to read the entries for.
+  const { events } = node;
+  if (events.listenerCount('entry') + events.listenerCount('receipt') + events.listenerCount('ack') === 0) return;
   const rows = await node.store.range(e.channel, e.author, e.fromSeq, e.toSeq - e.fromSeq + 1);
   for (const row of rows) {
     const base = { channel: row.channel, author: row.author, seq: row.seq, id: row.id, own: e.own, time: row.time };
