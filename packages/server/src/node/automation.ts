@@ -19,6 +19,7 @@ import {
   withSignature,
 } from '@parley/record';
 import type { Logger } from 'pino';
+import { putCheckpoint } from '../store/kept-rows.js';
 import type { AppendedEvent } from './events.js';
 import { feedRoot } from './feed-root.js';
 import type { ParleyNode } from './node.js';
@@ -122,15 +123,20 @@ export class Automation {
     const origin = feedOrigin(channel, this.#node.party);
     // Signed by the key in force at the head (the old key when the head is a key-rotate).
     const note = signCheckpoint({ origin, size: head.seq, root }, await this.#node.signerAt(channel, head.seq));
-    await this.#node.store.putCheckpoint({
+    const row = {
       channel,
       author: this.#node.party,
       size: head.seq,
       root: toBase64(root),
       note,
       createdAt: this.#node.now(),
+    };
+    // The kept note and the entry announcing it: one transaction, one commit.
+    await this.#node.append(channel, {
+      type: 'checkpoint',
+      body: { note, size: head.seq, root: toBase64(root) },
+      alongside: (db) => putCheckpoint(db, row),
     });
-    await this.#node.append(channel, { type: 'checkpoint', body: { note, size: head.seq, root: toBase64(root) } });
   }
 
   /**
@@ -168,15 +174,13 @@ export class Automation {
       feedOrigin(channel, this.#node.party),
       Math.floor(this.#node.clock.now() / 1000),
     );
-    await this.#node.store.putCheckpoint({
-      channel,
-      author,
-      size: body.size,
-      root: body.root,
-      note: cosigned,
-      createdAt: this.#node.now(),
+    const row = { channel, author, size: body.size, root: body.root, note: cosigned, createdAt: this.#node.now() };
+    await this.#node.append(channel, {
+      type: 'cosign',
+      body: { checkpoint: cosigned, for: author },
+      refs: [entryId],
+      alongside: (db) => putCheckpoint(db, row),
     });
-    await this.#node.append(channel, { type: 'cosign', body: { checkpoint: cosigned, for: author }, refs: [entryId] });
   }
 
   /** Adds a member's cosignature of one of our checkpoints to the stored note. */
