@@ -167,4 +167,27 @@ describe('parseJson', () => {
       { numRuns: 300 },
     );
   });
+  // Compact text, as nodes send it, takes the native fast path (see nativeParse): same values, same refusals.
+  it('parses compact text as the strict parser does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const outcome = (text: string) => {
+          try {
+            return { value: parseJson(text) };
+          } catch (error) {
+            return { code: (error as { code?: string }).code };
+          }
+        };
+        assert.deepEqual(outcome(JSON.stringify(value)), outcome(JSON.stringify(value, null, 1)));
+      }),
+      { numRuns: 300 },
+    );
+    assert.deepEqual(Object.keys(parseJson('{"__proto__":1,"a":2}') as object), ['__proto__', 'a']);
+    refuses('[1,{"a":"\ud800"}]', 'PARLEY_E_JSON_LONE_SURROGATE');
+    refuses('{"a":{"b":1,"b":1}}', 'PARLEY_E_JSON_DUPLICATE_KEY');
+    assert.deepEqual(parseJson('"\\\\ud800"'), '\\ud800'); // an escaped backslash, not a surrogate
+    const nested = (n: number) => '{"a":'.repeat(n - 1) + '[]' + '}'.repeat(n - 1);
+    assert.ok(parseJson(nested(64)));
+    refuses(nested(65), 'PARLEY_E_JSON_DEPTH');
+  });
 });

@@ -25,7 +25,44 @@ export function parseJson(input: string | Uint8Array, maxDepth: number = limits.
       throw new ParleyError('PARLEY_E_JSON_SYNTAX', { offset: 0, reason: 'invalid UTF-8' });
     }
   }
-  return new Parser(text, maxDepth).document();
+  return nativeParse(text, maxDepth) ?? new Parser(text, maxDepth).document();
+}
+
+/**
+ * The fast path: the engine's own JSON.parse, whose result is taken only when
+ * writing it back with JSON.stringify gives the text exactly. Then the text
+ * had no duplicate key (the parse would have dropped a member), no
+ * whitespace, no number or escape written in another form than the one the
+ * strict parser's result would be written in, so both parsers give the same
+ * value, provided it is no deeper than `maxDepth` and holds no lone
+ * surrogate (JSON.stringify writes one as a `\udxxx` escape, as nothing
+ * else). A compact sender — every Parley node — always takes this path;
+ * anything else goes to the strict parser, which names the fault.
+ */
+function nativeParse(text: string, maxDepth: number): JsonValue | undefined {
+  try {
+    const value = JSON.parse(text) as JsonValue;
+    if (JSON.stringify(value) !== text || text.includes('\\ud') || !within(value, maxDepth)) return undefined;
+    return value;
+  } catch {
+    return undefined; // malformed, or too deep for the engine: the strict parser says which
+  }
+}
+
+/** True when no object or array of `value` is nested deeper than `maxDepth` (the top one is depth 1). */
+function within(value: JsonValue, maxDepth: number, depth = 1): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (const item of value)
+      if (typeof item === 'object' && item !== null && !within(item, maxDepth, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    const item = value[key]!;
+    if (typeof item === 'object' && item !== null && !within(item, maxDepth, depth + 1)) return false;
+  }
+  return true;
 }
 
 class Parser {
