@@ -1,5 +1,5 @@
 import { compactRangeNodes, type MerkleNode, MerkleTree, type NodeId } from '@parley/record';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { chunks } from './entry-rows.js';
 
@@ -22,7 +22,13 @@ export async function loadNodes(
       .select(['level', 'idx', 'hash'])
       .where('channel', '=', channel)
       .where('author', '=', author)
-      .where((eb) => eb.or(batch.map(({ level, index }) => eb.and([eb('level', '=', level), eb('idx', '=', index)]))))
+      // A row-value IN list: both databases look each node up by the primary key. (An OR of
+      // `level = ? and idx = ?` terms made SQLite scan all the feed's nodes: 37 ms at 200k leaves.)
+      .where(
+        sql<boolean>`(level, idx) in (values ${sql.join(
+          batch.map(({ level, index }) => sql`(cast(${level} as integer), cast(${index} as integer))`),
+        )})`,
+      )
       .execute();
     for (const row of rows) found.set(merkleNodeKey(row.level, row.idx), new Uint8Array(row.hash));
   }
