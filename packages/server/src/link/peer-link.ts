@@ -66,6 +66,8 @@ export class PeerLink {
   #stopped = false;
   #loops: Promise<void>[] = [];
   #pulling = false;
+  /** The push loop waits out a backoff after a failure (see poke). */
+  #backingOff = false;
   /** Our head of each feed at the previous heartbeat, to tell a stalled feed from one being pushed. */
   readonly #lastHave = new Map<string, number>();
   /**
@@ -108,7 +110,10 @@ export class PeerLink {
 
   /** New entries to send, or the peer showed life: try now. */
   poke(): void {
-    this.#waker.wake();
+    // Not while backing off: new entries do not make the peer reachable, and
+    // each retry reads a batch from the store (hundreds of reads while a peer
+    // was down and entries were written). A sign of life ends the wait.
+    if (!this.#backingOff) this.#waker.wake();
   }
 
   /**
@@ -222,7 +227,12 @@ export class PeerLink {
         const wait = this.#backoff.fail();
         this.#o.log.debug({ peer: this.peer, err: String(error), wait }, 'push failed');
         if (!isParleyError(error)) this.#failover();
-        await this.#waker.wait(wait);
+        this.#backingOff = true;
+        try {
+          await this.#waker.wait(wait);
+        } finally {
+          this.#backingOff = false;
+        }
       }
     }
     await Promise.allSettled(inFlight);
