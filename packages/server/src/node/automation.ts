@@ -187,9 +187,7 @@ export class Automation {
   async #collect(channel: string, body: { checkpoint: string; for: string }): Promise<void> {
     if (body.for !== this.#node.party) return;
     const theirs = parseCheckpoint(body.checkpoint);
-    const mine = (await this.#node.store.listCheckpoints(channel, this.#node.party)).find(
-      (c) => c.size === theirs.size,
-    );
+    const mine = await this.#node.store.checkpointAt(channel, this.#node.party, theirs.size);
     if (!mine || parseCheckpoint(mine.note).text !== theirs.text) return;
     let merged: Note = parseNote(mine.note);
     for (const signature of theirs.signatures) merged = withSignature(merged, signature);

@@ -75,12 +75,14 @@ export async function getCheckpoints(
   channel: string,
   author: string,
   latest = false,
+  size?: number,
 ): Promise<CheckpointRow[]> {
   const rows = await db
     .selectFrom('checkpoints')
     .selectAll()
     .where('channel', '=', channel)
     .where('author', '=', author)
+    .$if(size !== undefined, (q) => q.where('size', '=', size!))
     .orderBy('size', latest ? 'desc' : 'asc')
     .$if(latest, (q) => q.limit(1))
     .execute();

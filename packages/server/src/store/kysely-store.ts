@@ -164,6 +164,10 @@ export class KyselyStore implements Store {
     return this.#io('read', () => kept.getCheckpoints(this.#d.db, channel, author));
   }
 
+  checkpointAt(channel: string, author: string, size: number): Promise<CheckpointRow | undefined> {
+    return this.#io('read', async () => (await kept.getCheckpoints(this.#d.db, channel, author, false, size))[0]);
+  }
+
   putFork(row: ForkRow): Promise<void> {
     return this.#io('write', () => kept.putFork(this.#d.db, row));
   }

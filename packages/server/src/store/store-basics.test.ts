@@ -77,6 +77,8 @@ forEachDialect('store basics', (t) => {
       isParleyError(e, 'PARLEY_E_EQUIVOCATION'),
     );
     assert.equal(await store.latestCheckpoint(channel, 'cn-jsd'), undefined);
+    assert.deepEqual(await store.checkpointAt(channel, 'us-js', 2), row(2, 'cm9vdDI=', 'note 2\n'));
+    assert.equal(await store.checkpointAt(channel, 'us-js', 3), undefined);
   });
 
   it('keeps each fork proof once', async () => {

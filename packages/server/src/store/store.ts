@@ -154,6 +154,8 @@ export interface Store {
   putCheckpoint(row: CheckpointRow): Promise<void>;
   latestCheckpoint(channel: string, author: string): Promise<CheckpointRow | undefined>;
   listCheckpoints(channel: string, author: string): Promise<CheckpointRow[]>;
+  /** The kept checkpoint of `author`'s feed at `size`, if any. */
+  checkpointAt(channel: string, author: string, size: number): Promise<CheckpointRow | undefined>;
 
   // --- evidence of misbehaviour ---
   /** Idempotent: one row per distinct pair of conflicting entries. */
