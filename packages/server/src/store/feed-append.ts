@@ -11,7 +11,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Capabilities, StoreDialect } from './capabilities.js';
 import type { Database, FeedsTable } from './database.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
-import { insertNodes, loadTree } from './merkle-nodes.js';
+import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
 import { project } from './projections.js';
 import type { Alongside, BuildAfterBatch, BuildOwn, LockedFeed } from './store.js';
 import { writeTransaction } from './write-transaction.js';
@@ -230,9 +230,10 @@ async function appendLocked(
       .values(batch.map((e) => toInsert(e, storedAt)))
       .execute();
   }
-  const tree = await loadTree(trx, channel, author, row.tree_size);
+  const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
   const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
   await insertNodes(trx, channel, author, nodes);
+  keepFrontier(entries[entries.length - 1]!.id, tree);
   const last = entries[entries.length - 1]!.header;
   await trx
     .updateTable('feeds')

@@ -71,6 +71,19 @@ function answerRow({ id, header, body }: ProjectedEntry): Insertable<MessageAnsw
 
 type Heads = EntryHeader['heads'];
 
+/**
+ * The heads of recently projected entries, by entry id: a feed's next batch
+ * starts after one of them, whose heads would otherwise be read back from the
+ * store. An id names one header, so the map is never stale.
+ */
+const recentHeads = new Map<string, Heads>();
+const RECENT_HEADS_KEPT = 1024;
+
+function rememberHeads(id: string, heads: Heads): void {
+  if (recentHeads.size >= RECENT_HEADS_KEPT) recentHeads.delete(recentHeads.keys().next().value!);
+  recentHeads.set(id, heads);
+}
+
 /** The heads of each entry that moved forward from the entry before it in the same feed. */
 async function advances(
   db: Kysely<Database>,
@@ -84,12 +97,18 @@ async function advances(
   for (const { id, header } of entries) {
     const { channel, author: peer, seq } = header;
     const prev =
-      seq > 1 ? (known.get(key(channel, peer, seq - 1)) ?? (await storedHeads(db, channel, peer, seq - 1))) : {};
+      seq > 1
+        ? (known.get(key(channel, peer, seq - 1)) ??
+          (header.prev !== null ? recentHeads.get(header.prev) : undefined) ??
+          (await storedHeads(db, channel, peer, seq - 1)))
+        : {};
     for (const [author, head] of Object.entries(header.heads)) {
       if (head.seq <= (prev[author]?.seq ?? 0)) continue;
       rows.push({ channel, peer, peer_seq: seq, author, seq: head.seq, entry_id: id, time: header.time });
     }
   }
+  const last = entries[entries.length - 1];
+  if (last) rememberHeads(last.id, last.header.heads);
   return rows;
 }
 

@@ -35,13 +35,36 @@ export async function loadNodes(
   return found;
 }
 
-/** Resumes a feed's tree from its size and the O(log n) compact-range nodes. */
+/**
+ * Compact ranges of feed trees by the id of the feed's head entry. The id
+ * commits to the whole feed before it (each entry names its predecessor), so
+ * the range is a function of the id alone: never stale, whatever database,
+ * process or rolled-back transaction wrote it. Saves reading the nodes on
+ * the next append to the same feed.
+ */
+const frontiers = new Map<string, { size: number; range: Uint8Array[] }>();
+const FRONTIERS_KEPT = 1024;
+
+/** Remembers `tree` as the tree of the feed whose head entry is `headId`. */
+export function keepFrontier(headId: string, tree: MerkleTree): void {
+  frontiers.delete(headId);
+  if (frontiers.size >= FRONTIERS_KEPT) frontiers.delete(frontiers.keys().next().value!);
+  frontiers.set(headId, { size: tree.size, range: tree.compactRange });
+}
+
+/**
+ * Resumes a feed's tree from its size and the O(log n) compact-range nodes;
+ * from memory when `headId` (the id of the feed's entry `size`) was kept.
+ */
 export async function loadTree(
   db: Kysely<Database>,
   channel: string,
   author: string,
   size: number,
+  headId?: string | null,
 ): Promise<MerkleTree> {
+  const kept = headId ? frontiers.get(headId) : undefined;
+  if (kept?.size === size) return new MerkleTree(size, kept.range);
   const nodes = await loadNodes(db, channel, author, compactRangeNodes(size));
   return MerkleTree.fromReader(size, (level, index) => {
     const hash = nodes.get(merkleNodeKey(level, index));
