@@ -16,6 +16,7 @@ import {
   t0,
 } from './_fixtures.js';
 import { forEachDialect } from './_util.js';
+import { SCAN_PAGE_MAX } from './kysely-store.js';
 import type { Store } from './store.js';
 
 function gap(details: Record<string, unknown>) {
@@ -141,6 +142,27 @@ forEachDialect('store appends', (t) => {
       after = page[page.length - 1]!;
     }
     assert.deepEqual(seen, ['cn-jsd/1', 'cn-jsd/2', 'cn-jsd/3', 'us-js/1', 'us-js/2', 'us-js/3', 'us-js/4', 'us-js/5']);
+  });
+
+  it('caps a scan page at SCAN_PAGE_MAX whatever the limit, and reads on to the end', async () => {
+    const store = await withChannel();
+    const n = SCAN_PAGE_MAX + 30;
+    await store.appendEntries(channel, 'us-js', accept('us-js', signFeed('us-js', n)), storedAt);
+    const pages: number[] = [];
+    const seqs: number[] = [];
+    let after: { author: string; seq: number } | undefined;
+    for (;;) {
+      const page = await store.scan(channel, after, 2000);
+      if (page.length === 0) break;
+      pages.push(page.length);
+      seqs.push(...page.map((e) => e.seq));
+      after = page[page.length - 1]!;
+    }
+    assert.deepEqual(pages, [SCAN_PAGE_MAX, 30]);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: n }, (_, i) => i + 1),
+    );
   });
 
   it('appendOwn builds each entry on the current head', async () => {

@@ -128,7 +128,12 @@ export interface Store {
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
   /** Entries of one feed with seq ≥ fromSeq, ascending, at most `limit`. */
   range(channel: string, author: string, fromSeq: number, limit: number): Promise<StoredEntryRow[]>;
-  /** Every entry of a channel in store order (author, seq), paged. */
+  /**
+   * Every entry of a channel in store order (author, seq), paged: the entries
+   * after `after`, at most `limit` and at most SCAN_PAGE_MAX (250) of them. A
+   * page may thus be shorter than `limit` before the end: read on from its
+   * last entry until a page comes back empty.
+   */
   scan(channel: string, after: { author: string; seq: number } | undefined, limit: number): Promise<StoredEntryRow[]>;
   /** Every entry of one type in a channel (e.g. `key-rotate`), ordered by (author, seq). */
   entriesOfType(channel: string, type: string): Promise<StoredEntryRow[]>;
