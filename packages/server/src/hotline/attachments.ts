@@ -267,17 +267,20 @@ export async function wantedBlobs(db: Kysely<Database>, self: string, now: strin
     });
   }
   if (out.length === 0) return out;
-  // Every entry's description of each hash, not only the first one's (a member may describe another's blob wrongly).
+  // Every entry's description of each hash, not only the first one's (a member may describe another's blob
+  // wrongly): one row per distinct (type, size), however many entries name the hash.
   const all = await db
     .selectFrom('attachment_refs')
-    .select(['sha256', 'name', 'content_type', 'size'])
+    .select((eb) => ['sha256', 'content_type', 'size', eb.fn.min('name').as('name')])
     .where(
       'sha256',
       'in',
       out.map((w) => w.sha256),
     )
-    .orderBy('channel')
-    .orderBy('entry_id')
+    .groupBy(['sha256', 'content_type', 'size'])
+    .orderBy('sha256')
+    .orderBy('content_type')
+    .orderBy('size')
     .execute();
   for (const w of out)
     for (const r of all)
