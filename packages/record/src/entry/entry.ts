@@ -5,7 +5,7 @@ import { domains } from '../domains.js';
 import { toBase64url } from '../encoding/base64.js';
 import { canonicalBytes, canonicalize } from '../jcs/canonicalize.js';
 import type { JsonValue } from '../jcs/parse.js';
-import { digestBase64url, hashBytes, headerCanonicalText } from './header-text.js';
+import { digestBase64url, headerCanonicalText, schemaHeaderText } from './header-text.js';
 
 export type { EntryHeader, Head } from '@parley/contract';
 
@@ -94,7 +94,11 @@ export function signEntry(draft: EntryDraft, signer: Signer): { id: string; entr
     body: bodyHash(draft.body),
     key: keyText(signer),
   };
-  const id = digestBase64url(headerCanonicalText(header));
-  const sig = toBase64url(signer.sign(entrySigningMessage(hashBytes(id))));
+  const id = digestBase64url(schemaHeaderText(header));
+  // The signing message, with the header hash decoded straight from the id into it.
+  const message = Buffer.allocUnsafe(entryPrefix.byteLength + 32);
+  message.set(entryPrefix, 0);
+  message.write(id, entryPrefix.byteLength, 32, 'base64url');
+  const sig = toBase64url(signer.sign(message));
   return { id, entry: { header, sig, body: draft.body } };
 }

@@ -30,7 +30,11 @@ const [qChannel, qAuthor, qKey, qType] = [quoter(), quoter(), quoter(), quoter()
  * in sorted order. Any other shape falls back to the general canonicaliser.
  */
 export function headerCanonicalText(h: EntryHeader): string {
-  if (Object.keys(h).length !== 11) return canonicalize(h);
+  return Object.keys(h).length === 11 ? schemaHeaderText(h) : canonicalize(h);
+}
+
+/** headerCanonicalText for a header known to have exactly the schema's eleven members (one signEntry built). */
+export function schemaHeaderText(h: EntryHeader): string {
   let heads = '';
   for (const party of Object.keys(h.heads).sort()) {
     const head = h.heads[party]!;
