@@ -38,7 +38,7 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
   });
   try {
     file.pragma(`busy_timeout = ${busyMs}`);
-    if (!config.readonly) file.pragma('journal_mode = WAL');
+    if (!config.readonly) whenNotBusy(busyMs, () => file.pragma('journal_mode = WAL'));
     file.pragma('synchronous = FULL');
     file.pragma('foreign_keys = ON');
     if (config.maxBytes !== undefined) {
@@ -57,6 +57,27 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
     location: config.sqlitePath,
     ioReason: sqliteIoReason,
   };
+}
+
+/**
+ * Runs `fn`, again while it fails with SQLITE_BUSY, for up to `busyMs`.
+ * Switching a new file to WAL takes an exclusive lock, and SQLite answers a
+ * second process doing the same at that moment with SQLITE_BUSY at once,
+ * without its busy handler: two nodes opened together on one fresh file made
+ * one of them fail to open. Synchronous, as opening is: it sleeps between
+ * tries without spinning.
+ */
+function whenNotBusy<T>(busyMs: number, fn: () => T): T {
+  const deadline = Date.now() + busyMs;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      return fn();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+    }
+    Atomics.wait(sleeper, 0, 0, wait);
+  }
 }
 
 /**
