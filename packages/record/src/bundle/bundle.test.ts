@@ -134,6 +134,23 @@ describe('evidence bundles', () => {
     );
   });
 
+  it('names the checkpoint whose note is malformed', () => {
+    const rec = new TestRecord();
+    rec.message('us-js');
+    const note = rec.checkpoint('us-js', [], 1_675_537_300);
+    const broken = note.replace('\n\n\u2014 ', '\n\n- ');
+    assert.throws(
+      () =>
+        verifyBundle({
+          format: 'parley-evidence/1',
+          keys: rec.keys(),
+          entries: clone(rec.all()),
+          checkpoints: [note, broken],
+        }),
+      (e) => isParleyError(e, 'PARLEY_E_NOTE') && /^checkpoint 1: signature line 1/.test(String(e.details.reason)),
+    );
+  });
+
   it('takes entries in any order in memory, but needs ascending seq per author to stream', () => {
     const rec = new TestRecord();
     for (let i = 0; i < 4; i++) rec.message(i % 2 ? 'us-js' : 'cn-jsd');

@@ -1,4 +1,4 @@
-import { ParleyError } from '@parley/contract';
+import { isParleyError, ParleyError } from '@parley/contract';
 import { fromBase64url, toBase64 } from '../encoding/base64.js';
 import type { KeyHistory } from '../keys/key-history.js';
 import {
@@ -31,7 +31,15 @@ function authorKeys(keys: KeyHistory, party: string, size: number): string[] {
  * party's key, and lists which other parties cosigned it, and when.
  */
 export function verifyBundleCheckpoint(index: number, note: string, keys: KeyHistory): VerifiedCheckpoint {
-  const parsed = parseCheckpoint(note);
+  let parsed: ReturnType<typeof parseCheckpoint>;
+  try {
+    parsed = parseCheckpoint(note);
+  } catch (error) {
+    // Name the note at fault: a bundle may hold hundreds.
+    if (isParleyError(error, 'PARLEY_E_NOTE'))
+      throw new ParleyError('PARLEY_E_NOTE', { reason: `checkpoint ${index}: ${String(error.details.reason)}` });
+    throw error;
+  }
   const match = ORIGIN.exec(parsed.origin);
   if (!match)
     throw new ParleyError('PARLEY_E_NOTE', { reason: `checkpoint ${index}: origin is not parley/<channel>/<party>` });
