@@ -63,6 +63,13 @@ export interface OwnEntry {
 }
 
 /**
+ * What taking a batch in gives: the result, the receipt that answers it (if
+ * any) and, when that receipt was written with the batch, every feed's head
+ * as that transaction left them.
+ */
+export type IngestAnswer = IngestResult & { receipt?: SignedEntry; heads?: Record<string, FeedHead> };
+
+/**
  * One party's node: writes its own feed, takes in peers' entries, answers
  * them with receipts. The link and the console drive it; it knows neither.
  */
@@ -247,11 +254,7 @@ export class ParleyNode {
    * same transaction as the batch (one commit for both). Batches of one
    * channel are taken one at a time, in the order they arrive.
    */
-  async ingest(
-    channelId: string,
-    raw: unknown[],
-    from?: { answering: string },
-  ): Promise<IngestResult & { receipt?: SignedEntry }> {
+  async ingest(channelId: string, raw: unknown[], from?: { answering: string }): Promise<IngestAnswer> {
     const channel = await this.channel(channelId);
     const before = this.#ingesting.get(channel.id);
     const run = (async () => {
@@ -270,11 +273,7 @@ export class ParleyNode {
     }
   }
 
-  async #ingest(
-    channel: ChannelState,
-    raw: unknown[],
-    answering: string | undefined,
-  ): Promise<IngestResult & { receipt?: SignedEntry }> {
+  async #ingest(channel: ChannelState, raw: unknown[], answering: string | undefined): Promise<IngestAnswer> {
     const result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
     const needsReceipt =
       [...result.accepted].some(
@@ -332,7 +331,7 @@ export class ParleyNode {
       const receipt = await this.append(channel.id, { type: 'receipt', body: {} });
       return { ...result, receipt: receipt.entry };
     }
-    return { ...result, receipt: written.entry };
+    return { ...result, receipt: written.entry, heads: written.heads };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { AttachmentRefsTable } from './attachment-tables.js';
 import type { Database } from './database.js';
+import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import type { ProjectedEntry } from './projections.js';
 
@@ -15,11 +16,12 @@ export const attachmentProjectionTables = ['attachment_refs'] as const;
 export async function projectAttachments(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
   const rows = entries.flatMap(refRows);
   for (const batch of chunks(rows)) {
-    await db
-      .insertInto('attachment_refs')
-      .values(batch)
-      .onConflict((oc) => oc.columns(['channel', 'entry_id', 'sha256']).doNothing())
-      .execute();
+    await deferred(
+      db
+        .insertInto('attachment_refs')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['channel', 'entry_id', 'sha256']).doNothing()),
+    ).execute();
   }
 }
 

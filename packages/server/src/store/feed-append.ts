@@ -10,6 +10,7 @@ import {
 import type { Kysely, Selectable } from 'kysely';
 import type { Capabilities, StoreDialect } from './capabilities.js';
 import type { Database, FeedsTable } from './database.js';
+import { deferred } from './dialects/deferred-writes.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
 import { project } from './projections.js';
@@ -47,7 +48,7 @@ export async function appendBatch(
   feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
   own: { author: string; build: BuildAfterBatch } | undefined,
   storedAt: string,
-): Promise<{ id: string; entry: SignedEntry } | undefined> {
+): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined> {
   const prepared = feeds
     .filter((f) => f.entries.length > 0)
     .map((f) => ({ feed: { channel, author: f.author }, rows: f.entries.map(fromAccepted) }));
@@ -77,7 +78,8 @@ export async function appendBatch(
     }
     checkPlace(feed, row, [entry]);
     await appendLocked(trx, row, [entry], storedAt);
-    return built;
+    const { seq, time } = built.entry.header;
+    return { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } };
   });
 }
 
@@ -225,21 +227,19 @@ async function appendLocked(
 ): Promise<void> {
   const { channel, author } = row;
   for (const batch of chunks(entries)) {
-    await trx
-      .insertInto('entries')
-      .values(batch.map((e) => toInsert(e, storedAt)))
-      .execute();
+    await deferred(trx.insertInto('entries').values(batch.map((e) => toInsert(e, storedAt)))).execute();
   }
   const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
   const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
   await insertNodes(trx, channel, author, nodes);
   keepFrontier(entries[entries.length - 1]!.id, tree);
   const last = entries[entries.length - 1]!.header;
-  await trx
-    .updateTable('feeds')
-    .set({ seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, tree_size: tree.size })
-    .where('channel', '=', channel)
-    .where('author', '=', author)
-    .execute();
+  await deferred(
+    trx
+      .updateTable('feeds')
+      .set({ seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, tree_size: tree.size })
+      .where('channel', '=', channel)
+      .where('author', '=', author),
+  ).execute();
   await project(trx, entries);
 }

@@ -1,6 +1,7 @@
 import type { EntryHeader } from '@parley/contract';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import type { HeadAdvancesTable, MessageAnswersTable } from './hotline-tables.js';
 import type { ProjectedEntry } from './projections.js';
@@ -23,30 +24,32 @@ export async function projectHotline(db: Kysely<Database>, entries: readonly Pro
     if ((answers.get(key)?.seq ?? Number.POSITIVE_INFINITY) > row.seq) answers.set(key, row);
   }
   for (const batch of chunks([...answers.values()])) {
-    await db
-      .insertInto('message_answers')
-      .values(batch)
-      .onConflict((oc) =>
-        oc
-          .columns(['channel', 'message_id', 'party', 'kind'])
-          .doUpdateSet((eb) => ({
-            entry_id: eb.ref('excluded.entry_id'),
-            seq: eb.ref('excluded.seq'),
-            time: eb.ref('excluded.time'),
-            by_person: eb.ref('excluded.by_person'),
-            reason: eb.ref('excluded.reason'),
-            note: eb.ref('excluded.note'),
-          }))
-          .where((eb) => eb('excluded.seq', '<', eb.ref('message_answers.seq'))),
-      )
-      .execute();
+    await deferred(
+      db
+        .insertInto('message_answers')
+        .values(batch)
+        .onConflict((oc) =>
+          oc
+            .columns(['channel', 'message_id', 'party', 'kind'])
+            .doUpdateSet((eb) => ({
+              entry_id: eb.ref('excluded.entry_id'),
+              seq: eb.ref('excluded.seq'),
+              time: eb.ref('excluded.time'),
+              by_person: eb.ref('excluded.by_person'),
+              reason: eb.ref('excluded.reason'),
+              note: eb.ref('excluded.note'),
+            }))
+            .where((eb) => eb('excluded.seq', '<', eb.ref('message_answers.seq'))),
+        ),
+    ).execute();
   }
   for (const batch of chunks(await advances(db, entries))) {
-    await db
-      .insertInto('head_advances')
-      .values(batch)
-      .onConflict((oc) => oc.columns(['channel', 'peer', 'peer_seq', 'author']).doNothing())
-      .execute();
+    await deferred(
+      db
+        .insertInto('head_advances')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['channel', 'peer', 'peer_seq', 'author']).doNothing()),
+    ).execute();
   }
 }
 

@@ -117,7 +117,7 @@ export class KyselyStore implements Store {
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
-  ): Promise<{ id: string; entry: SignedEntry } | undefined> {
+  ): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined> {
     return this.#io('write', () => appendBatch(this.#d, channel, feeds, own, storedAt));
   }
 

@@ -1,6 +1,7 @@
 import { compactRangeNodes, type MerkleNode, MerkleTree, type NodeId } from '@parley/record';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
+import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 
 /** The key of a node in the map {@link loadNodes} returns: `"level/index"`, as readerFromNodes uses. */
@@ -80,9 +81,12 @@ export async function insertNodes(
   nodes: readonly MerkleNode[],
 ): Promise<void> {
   for (const batch of chunks(nodes)) {
-    await db
-      .insertInto('merkle_nodes')
-      .values(batch.map(({ level, index, hash }) => ({ channel, author, level, idx: index, hash: Buffer.from(hash) })))
-      .execute();
+    await deferred(
+      db
+        .insertInto('merkle_nodes')
+        .values(
+          batch.map(({ level, index, hash }) => ({ channel, author, level, idx: index, hash: Buffer.from(hash) })),
+        ),
+    ).execute();
   }
 }

@@ -3,6 +3,7 @@ import type { JsonValue } from '@parley/record';
 import type { Insertable, Kysely } from 'kysely';
 import { attachmentProjectionTables, projectAttachments } from './attachment-projection.js';
 import type { Database, MessagesTable } from './database.js';
+import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import { hotlineProjectionTables, projectHotline } from './hotline-projection.js';
 
@@ -35,19 +36,21 @@ export async function project(db: Kysely<Database>, entries: readonly ProjectedE
     [...new Set(header.refs)].map((to) => ({ channel: header.channel, from_id: id, to_id: to })),
   );
   for (const batch of chunks(refs)) {
-    await db
-      .insertInto('entry_refs')
-      .values(batch)
-      .onConflict((oc) => oc.columns(['channel', 'to_id', 'from_id']).doNothing())
-      .execute();
+    await deferred(
+      db
+        .insertInto('entry_refs')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['channel', 'to_id', 'from_id']).doNothing()),
+    ).execute();
   }
   const messages = entries.flatMap((e) => messageRow(e) ?? []);
   for (const batch of chunks(messages)) {
-    await db
-      .insertInto('messages')
-      .values(batch)
-      .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing())
-      .execute();
+    await deferred(
+      db
+        .insertInto('messages')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing()),
+    ).execute();
   }
   await projectHotline(db, entries);
   await projectAttachments(db, entries);
@@ -66,16 +69,17 @@ async function upsertPeerHeads(db: Kysely<Database>, entries: readonly Projected
   }
   // One row per key per statement: PostgreSQL refuses an upsert that touches a row twice.
   for (const batch of chunks([...newest.values()])) {
-    await db
-      .insertInto('peer_heads')
-      .values(batch)
-      .onConflict((oc) =>
-        oc
-          .columns(['channel', 'peer', 'author'])
-          .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
-          .where((eb) => eb('excluded.seq', '>', eb.ref('peer_heads.seq'))),
-      )
-      .execute();
+    await deferred(
+      db
+        .insertInto('peer_heads')
+        .values(batch)
+        .onConflict((oc) =>
+          oc
+            .columns(['channel', 'peer', 'author'])
+            .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
+            .where((eb) => eb('excluded.seq', '>', eb.ref('peer_heads.seq'))),
+        ),
+    ).execute();
   }
 }
 

@@ -47,6 +47,31 @@ forEachDialect('store appends', (t) => {
     assert.deepEqual(await store.heads(channel), { 'cn-jsd': headOf(other[0]!), 'us-js': headOf(feed[4]!) });
   });
 
+  it("a batch with its receipt: one transaction, answering with every feed's head as it left them", async () => {
+    const store = await withChannel();
+    const jp = signFeed('jp-jso', 2);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp), storedAt);
+    const us = signFeed('us-js', 3);
+    let seen: Record<string, unknown> = {};
+    const written = await store.appendBatch(
+      channel,
+      [{ author: 'us-js', entries: accept('us-js', us) }],
+      {
+        author: 'cn-jsd',
+        build: (head, others) => {
+          seen = others;
+          return signNext('cn-jsd', head, { heads: { 'us-js': { seq: 3, id: us[2]!.id } } });
+        },
+      },
+      storedAt,
+    );
+    assert.ok(written);
+    // The receipt was built seeing the batch's feed as the batch left it, and the stored ones.
+    assert.deepEqual(seen, { 'jp-jso': headOf(jp[1]!), 'us-js': headOf(us[2]!) });
+    assert.deepEqual(written.heads, await store.heads(channel));
+    assert.deepEqual(written.heads['cn-jsd'], headOf(written));
+  });
+
   it('refuses a gap, naming the stored head, and writes nothing', async () => {
     const store = await withChannel();
     const feed = accept('us-js', signFeed('us-js', 3));

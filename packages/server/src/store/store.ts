@@ -88,14 +88,16 @@ export interface Store {
    * verified entries of each feed in `feeds`, each as appendEntries (same
    * checks, same errors), then, when `own` is given, one own entry built on
    * the own feed's head under its lock, seeing the other feeds' heads as the
-   * batch left them. Returns what `own` built. All or nothing.
+   * batch left them. Returns what `own` built, with every feed's head as the
+   * transaction left them (read under the locks, so a push can be answered
+   * without reading them again). All or nothing.
    */
   appendBatch(
     channel: string,
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
-  ): Promise<{ id: string; entry: SignedEntry } | undefined>;
+  ): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined>;
   /**
    * Appends one entry the caller builds from the current head, under a lock
    * that serialises every writer of this feed, also across processes

@@ -4,7 +4,7 @@ import { parseWith } from '../../http/errors.js';
 import { requireMember } from '../../node/node.js';
 import type { LinkContext } from '../context.js';
 import { rowToEntry } from '../wire.js';
-import { headsOf } from './heads.js';
+import { headsOf, onWire } from './heads.js';
 
 async function ownHead(ctx: LinkContext, channel: string) {
   const head = await ctx.node.store.head(channel, ctx.node.party);
@@ -29,7 +29,8 @@ export function pushRoute(app: FastifyInstance, ctx: LinkContext): void {
     const body: PushResponse = {
       stored: result.stored,
       duplicates: result.duplicates,
-      heads: await headsOf(ctx.node, channel.id),
+      // The heads the receipt's transaction left, else read now.
+      heads: result.heads ? onWire(result.heads) : await headsOf(ctx.node, channel.id),
       ...(receipt ? { receipt } : {}),
       ...(result.error ? { error: result.error.toJSON() as PushResponse['error'] } : {}),
     };

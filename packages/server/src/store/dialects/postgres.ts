@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Capabilities, StoreDialect } from '../capabilities.js';
 import type { Database } from '../database.js';
+import { DeferringClient } from './deferred-writes.js';
 
 export interface PostgresConfig {
   /** Connection URL, e.g. PARLEY_DATABASE_URL. */
@@ -25,7 +26,7 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     config.readonly ? '-c default_transaction_read_only=on' : '',
   ].filter(Boolean);
   const pool = new pg.Pool({
-    Client: CallbackQueryClient,
+    Client: DeferringClient,
     connectionString: config.url,
     max: config.maxConnections ?? 10,
     application_name: 'parley',
@@ -47,31 +48,6 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     ioReason: postgresIoReason,
   };
 }
-
-/**
- * pg's Client, except that `query(text, values)` without a callback (the one
- * form Kysely calls) runs through pg's callback form and returns a promise of
- * the same result, or of the same error. Through pg's own promise form the
- * rows of a result stay reachable longer after they were handed over: reading
- * 50,000 entries in pages of 2000 promoted ~70 MB of rows to the old space
- * (~10 MB through the callback form, as with better-sqlite3), where they sat
- * until V8's next full collection and kept a restarted node's RSS high.
- * Measured with bench/idle-memory.ts.
- */
-class CallbackQueryClient extends pg.Client {}
-const clientQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-(CallbackQueryClient.prototype as unknown as { query: typeof clientQuery }).query = function (
-  this: pg.Client,
-  ...args
-) {
-  const [text, values] = args;
-  if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return clientQuery.apply(this, args);
-  return new Promise((resolve, reject) => {
-    clientQuery.call(this, text, values, (error: Error | null, result: pg.QueryResult) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-};
 
 function redact(url: string, schema: string | undefined): string {
   let where = url;

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { forEachDialect, pgUrl } from './_util.js';
+import { DEFER_MARK, DeferringClient, deferred, inline } from './dialects/deferred-writes.js';
+
+const tricky = ["it's", 'back\\slash', '$1 and $2', '"quoted"', 'ünïcødé ✓', "''", "E'\\x00'"];
+
+describe('deferred writes: inlining values', () => {
+  it('replaces each $n outside quotes, longest number first', () => {
+    assert.equal(
+      inline('insert into "t$1" (a, b) values ($1, $10) -- \'$2\'', [1, 2, 3, 4, 5, 6, 7, 8, 9, 'ten']),
+      `insert into "t$1" (a, b) values (1, 'ten') -- '$2'`,
+    );
+  });
+  it('writes strings, bytes, numbers, booleans and null as literals', () => {
+    assert.equal(
+      inline('$1,$2,$3,$4,$5', ["it's", Buffer.from([0, 255]), -2.5, true, null]),
+      `'it''s',E'\\\\x00ff'::bytea,-2.5,true,null`,
+    );
+    assert.equal(inline('$1', ['a\\b']), ` E'a\\\\b'`);
+  });
+  it('refuses what it cannot write faithfully', () => {
+    assert.throws(() => inline('$2', [1]), RangeError);
+    assert.throws(() => inline('$1', [Number.NaN]), RangeError);
+    assert.throws(() => inline('$1', [[1, 2]]), TypeError);
+  });
+});
+
+forEachDialect('deferred writes', (target) => {
+  const bytes = target.name === 'sqlite' ? 'blob' : 'bytea';
+
+  async function table() {
+    const config = target.freshConfig();
+    await target.open(config); // creates the schema (PostgreSQL) or the file
+    const db = target.raw(config);
+    await sql`create table t (id integer primary key, s text not null, b ${sql.raw(bytes)}, n bigint)`.execute(db);
+    return db;
+  }
+
+  it('a transaction reads what it wrote, and commits what a parameter would have written', async () => {
+    const db = await table();
+    const rows = tricky.map((s, i) => ({ id: i + 1, s, b: Buffer.from([i, 0, 255, 39, 92]), n: 2 ** 40 + i }));
+    const inside = await db.transaction().execute(async (trx) => {
+      for (const row of rows) await deferred(trx.insertInto('t' as never).values(row as never)).execute();
+      await deferred(
+        trx
+          .updateTable('t' as never)
+          .set({ s: 'changed' } as never)
+          .where('id' as never, '=', 1 as never),
+      ).execute();
+      return sql<{ id: number; s: string }>`select id, s from t order by id`.execute(trx);
+    });
+    assert.deepEqual(
+      inside.rows.map((r) => [Number(r.id), r.s]),
+      rows.map((r) => [r.id, r.id === 1 ? 'changed' : r.s]),
+    );
+    const after = await sql<{
+      id: number;
+      s: string;
+      b: Uint8Array;
+      n: string | number;
+    }>`select * from t order by id`.execute(db);
+    assert.equal(after.rows.length, rows.length);
+    for (const [i, row] of after.rows.entries()) {
+      assert.equal(row.s, i === 0 ? 'changed' : tricky[i]);
+      assert.deepEqual(Buffer.from(row.b), rows[i]!.b);
+      assert.equal(Number(row.n), rows[i]!.n);
+    }
+  });
+
+  it('a deferred write that fails fails the transaction, and nothing of it stays', async () => {
+    const db = await table();
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('t' as never)
+          .values({ id: 1, s: 'not deferred' } as never)
+          .execute();
+        await deferred(trx.insertInto('t' as never).values({ id: 2, s: 'first' } as never)).execute();
+        await deferred(trx.insertInto('t' as never).values({ id: 2, s: 'same key' } as never)).execute();
+      }),
+      /unique|UNIQUE|duplicate/,
+    );
+    const left = await sql`select * from t`.execute(db);
+    assert.equal(left.rows.length, 0);
+  });
+
+  if (target.name === 'postgres') {
+    it('holds deferred statements until the next statement that reads, then sends them in one message', async () => {
+      const db = await table();
+      await db.destroy();
+      const schema = (target.freshConfig() as { schema: string }).schema;
+      const client = new DeferringClient({ connectionString: pgUrl });
+      await client.connect();
+      try {
+        await client.query(`create schema ${schema}; set search_path = ${schema}`);
+        await client.query('create table t (id integer primary key, s text)');
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, 'two']);
+        assert.equal(client.held, 2);
+        const seen = await query('select count(*)::int as n from t where id > $1', [0]);
+        assert.equal(client.held, 0);
+        assert.equal(seen.rows[0]!.n, 2);
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [3, 'three']);
+        assert.equal((await query('commit')).command, 'COMMIT');
+        assert.equal(client.held, 0);
+        // Outside a transaction a marked statement runs at once.
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [4, 'four']);
+        assert.equal(client.held, 0);
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 4);
+        // A rollback drops what is held.
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [5, 'five']);
+        await query('rollback');
+        assert.equal(client.held, 0);
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 4);
+      } finally {
+        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+        await client.end();
+      }
+    });
+  }
+});

@@ -1,0 +1,151 @@
+import { type RawBuilder, sql } from 'kysely';
+import pg from 'pg';
+
+/**
+ * Deferred writes: on PostgreSQL every statement is a network round trip, and
+ * an append is a dozen of them (entries, Merkle nodes, the feed's head, the
+ * projections) that read nothing back. Marked with `deferred(…)`, such a
+ * statement is held by the connection while a transaction is open and sent,
+ * with the others held, in one message just before the transaction's next
+ * statement that reads (or its commit). PostgreSQL runs them in the same
+ * order, in the same transaction, so what commits is the same; an error in
+ * one of them fails that next statement (or the commit) instead, and the
+ * transaction is rolled back as it would have been. A deferred statement
+ * answers at once, with no row count: only writes whose caller reads nothing
+ * of their answer may be marked. On SQLite (and outside a transaction) the
+ * mark is an SQL comment and the statement runs at once.
+ * See docs/decisions/0020-fewer-round-trips.md.
+ */
+export const DEFER_MARK = '/* parley:deferred */';
+
+const mark: RawBuilder<unknown> = sql.raw(DEFER_MARK);
+
+/** Marks a write (insert, update, delete) whose answer nobody reads as deferrable. */
+export function deferred<Q extends { modifyEnd(modifier: RawBuilder<unknown>): Q }>(query: Q): Q {
+  return query.modifyEnd(mark);
+}
+
+/** One value written into SQL text as a literal of the same meaning as the parameter pg would have sent. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`cannot write ${value} into SQL`);
+    return String(value);
+  }
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (value instanceof Uint8Array)
+    return `E'\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'::bytea`;
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (Array.isArray(value)) throw new TypeError('arrays are not written into deferred statements');
+  return pg.escapeLiteral(JSON.stringify(value));
+}
+
+/**
+ * The statement with each `$n` outside quotes replaced by its value as a
+ * literal. Kysely's SQL quotes identifiers with " and passes every value as a
+ * parameter; quoted text is copied as it stands.
+ */
+export function inline(text: string, values: readonly unknown[]): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      out += c;
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    if (c === '$' && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const n = Number(text.slice(i + 1, j));
+      if (n < 1 || n > values.length) throw new RangeError(`parameter $${n} of ${values.length}`);
+      out += literal(values[n - 1]);
+      i = j - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+
+/**
+ * pg's Client, except that
+ * - `query(text, values)` without a callback (the one form Kysely calls) runs
+ *   through pg's callback form and returns a promise of the same result, or of
+ *   the same error. Through pg's own promise form the rows of a result stay
+ *   reachable longer after they were handed over: reading 50,000 entries in
+ *   pages of 2000 promoted ~70 MB of rows to the old space (~10 MB through the
+ *   callback form, as with better-sqlite3), where they sat until V8's next
+ *   full collection and kept a restarted node's RSS high. Measured with
+ *   bench/idle-memory.ts.
+ * - inside a transaction, statements marked `deferred` are held and sent
+ *   together before the next other statement (see above).
+ */
+export class DeferringClient extends pg.Client {
+  /** How many statements are held, not yet sent (for tests). */
+  get held(): number {
+    return stateOf(this).held.length;
+  }
+}
+
+const clientQuery = pg.Client.prototype.query as Query;
+
+function run(client: pg.Client, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => {
+      if (error) reject(error);
+      // Several statements in one message answer with one result each: the last is the caller's.
+      else resolve(Array.isArray(result) ? result[result.length - 1]! : result);
+    };
+    if (values) clientQuery.call(client, text, values, done);
+    else clientQuery.call(client, text, done);
+  });
+}
+
+(DeferringClient.prototype as unknown as { query: Query }).query = function (this: pg.Client, ...args) {
+  const [text, values] = args;
+  if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return clientQuery.apply(this, args);
+  const state = stateOf(this);
+  const command = text.length <= 32 ? text.trim().toLowerCase() : '';
+  if (command === 'begin' || command.startsWith('start transaction')) {
+    state.inTransaction = true;
+    state.held = [];
+    return run(this, text, values);
+  }
+  if (state.inTransaction && text.endsWith(DEFER_MARK)) {
+    state.held.push(inline(text, values));
+    return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
+  }
+  if (command === 'rollback') {
+    state.inTransaction = false;
+    state.held = [];
+    return run(this, text, values);
+  }
+  if (command === 'commit') state.inTransaction = false;
+  if (state.held.length === 0) return run(this, text, values);
+  const held = state.held;
+  state.held = [];
+  if (values.length === 0) return run(this, `${held.join(';\n')};\n${text}`, undefined);
+  return run(this, held.join(';\n'), undefined).then(() => run(this, text, values));
+};
+
+/** Per connection: whether a transaction is open, and the statements held in it. */
+const states = new WeakMap<pg.Client, { inTransaction: boolean; held: string[] }>();
+function stateOf(client: pg.Client): { inTransaction: boolean; held: string[] } {
+  let state = states.get(client);
+  if (!state) {
+    state = { inTransaction: false, held: [] };
+    states.set(client, state);
+  }
+  return state;
+}
