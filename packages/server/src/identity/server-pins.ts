@@ -19,6 +19,7 @@ export class ServerPins {
   readonly #certPem: string;
   #pins: Map<string, Pin>;
   readonly #open = new Set<TLSSocket>();
+  readonly #fingerprints = new WeakMap<TLSSocket, string>();
 
   constructor(config: ServerTlsConfig) {
     this.#keyPem = config.keyPem;
@@ -34,11 +35,22 @@ export class ServerPins {
     return [...this.#pins.values()];
   }
 
-  /** The pinned party at the other end of `socket`, by its certificate's fingerprint; undefined if none. */
+  /**
+   * The pinned party at the other end of `socket`, by its certificate's
+   * fingerprint (looked up in the pins in force); undefined if none. The
+   * fingerprint is taken once per connection: a TLS 1.3 connection's peer
+   * certificate never changes, and decoding it cost more than a request.
+   */
   peerOf(socket: TLSSocket): string | undefined {
     if (!socket.authorized) return undefined;
-    const raw = socket.getPeerCertificate()?.raw;
-    return raw ? this.#pins.get(certFingerprint(raw))?.party : undefined;
+    let fingerprint = this.#fingerprints.get(socket);
+    if (fingerprint === undefined) {
+      const raw = socket.getPeerCertificate()?.raw;
+      if (!raw) return undefined;
+      fingerprint = certFingerprint(raw);
+      this.#fingerprints.set(socket, fingerprint);
+    }
+    return this.#pins.get(fingerprint)?.party;
   }
 
   /**
