@@ -106,6 +106,13 @@ forEachDialect('deferred writes', (target) => {
         assert.equal(client.held, 0);
         assert.equal(seen.rows[0]!.n, 2);
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [3, 'three']);
+        // A large marked statement is sent at once, after what is held.
+        const rows = Array.from({ length: 150 }, (_, i) => [1000 + i, `bulk ${i}`]);
+        const placeholders = rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+        await query(`insert into t (id, s) values ${placeholders} ${DEFER_MARK}`, rows.flat());
+        assert.equal(client.held, 0);
+        await query(`delete from t where id >= $1 ${DEFER_MARK}`, [1000]);
+        assert.equal(client.held, 1);
         assert.equal((await query('commit')).command, 'COMMIT');
         assert.equal(client.held, 0);
         // Outside a transaction a marked statement runs at once.

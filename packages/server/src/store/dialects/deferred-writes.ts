@@ -13,7 +13,8 @@ import pg from 'pg';
  * transaction is rolled back as it would have been. A deferred statement
  * answers at once, with no row count: only writes whose caller reads nothing
  * of their answer may be marked. On SQLite (and outside a transaction) the
- * mark is an SQL comment and the statement runs at once.
+ * mark is an SQL comment and the statement runs at once, as does a large
+ * marked statement (see HELD_MAX_VALUES).
  * See docs/decisions/0020-fewer-round-trips.md.
  */
 export const DEFER_MARK = '/* parley:deferred */';
@@ -122,7 +123,7 @@ function run(client: pg.Client, text: string, values: unknown[] | undefined): Pr
     state.held = [];
     return run(this, text, values);
   }
-  if (state.inTransaction && text.endsWith(DEFER_MARK)) {
+  if (state.inTransaction && text.endsWith(DEFER_MARK) && small(values)) {
     state.held.push(inline(text, values));
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
@@ -138,6 +139,24 @@ function run(client: pg.Client, text: string, values: unknown[] | undefined): Pr
   if (values.length === 0) return run(this, `${held.join(';\n')};\n${text}`, undefined);
   return run(this, held.join(';\n'), undefined).then(() => run(this, text, values));
 };
+
+/**
+ * Only small statements are held: a batch of hundreds of entries (catch-up)
+ * pays one round trip for many rows anyway, and PostgreSQL parses a long
+ * text of literals more slowly than it binds the same values (30,000
+ * entries caught up in 11.8 s held against 8.5 s sent at once).
+ */
+const HELD_MAX_VALUES = 256;
+const HELD_MAX_CHARS = 64 * 1024;
+function small(values: readonly unknown[]): boolean {
+  if (values.length > HELD_MAX_VALUES) return false;
+  let chars = 0;
+  for (const v of values) {
+    if (typeof v === 'string') chars += v.length;
+    else if (v instanceof Uint8Array) chars += 2 * v.byteLength;
+  }
+  return chars <= HELD_MAX_CHARS;
+}
 
 /** Per connection: whether a transaction is open, and the statements held in it. */
 const states = new WeakMap<pg.Client, { inTransaction: boolean; held: string[] }>();
