@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     );
     pair.aEvents.close();
     pair.bEvents.close();
+    pair.control?.agent.destroy();
   } finally {
     for (const node of nodes.reverse()) await node.stop();
     rmSync(root, { recursive: true, force: true });

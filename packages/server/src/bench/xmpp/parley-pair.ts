@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { cliPath, eventually, freePort, liveStatus, ok, ServedNode } from '../../test-util/nodes.js';
 
@@ -22,8 +23,8 @@ export interface ParleyPair {
   /** Where A's console shows B's receipts, and B's console shows A's messages. */
   aEvents: EventWatch;
   bEvents: EventWatch;
-  /** A's control token, read once. */
-  token?: string;
+  /** A's control API: address, token and connections, set up by the first `send`. */
+  control?: { base: URL; token: string; agent: HttpAgent };
 }
 
 export const parties = [
@@ -253,16 +254,41 @@ export interface Sent {
  * console API's per-session rate limit (600 requests a minute).
  */
 export async function send(pair: ParleyPair, subject: string, text: string): Promise<Sent> {
-  const { console: base } = JSON.parse(readFileSync(join(pair.a.dir, 'serve.json'), 'utf8')) as { console: string };
-  pair.token ??= readFileSync(join(pair.a.dir, 'control.token'), 'utf8').trim();
-  const res = await fetch(`${base}/control/v1/send`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${pair.token}` },
-    body: JSON.stringify({ channel: pair.channel, precedence: 'ROUTINE', subject, text, as: operator }),
-    // Long: with 64 submissions in flight on a loaded machine, one may queue for many seconds.
-    signal: AbortSignal.timeout(120_000),
+  pair.control ??= {
+    base: new URL((JSON.parse(readFileSync(join(pair.a.dir, 'serve.json'), 'utf8')) as { console: string }).console),
+    token: readFileSync(join(pair.a.dir, 'control.token'), 'utf8').trim(),
+    // One keep-alive connection per submission in flight, as a gateway holding
+    // its connections open would: the XMPP clients hold their streams open too.
+    agent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
+  };
+  const { base, token, agent } = pair.control;
+  const payload = Buffer.from(
+    JSON.stringify({ channel: pair.channel, precedence: 'ROUTINE', subject, text, as: operator }),
+  );
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      new URL('/control/v1/send', base),
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': payload.byteLength,
+          authorization: `Bearer ${token}`,
+        },
+        // Long: with 64 submissions in flight on a loaded machine, one may queue for many seconds.
+        signal: AbortSignal.timeout(120_000),
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  const body = (await res.json()) as Sent;
-  if (!res.ok) throw new Error(`send answered ${res.status}: ${JSON.stringify(body)}`);
-  return body;
+  if (status < 200 || status > 299) throw new Error(`send answered ${status}: ${body}`);
+  return JSON.parse(body) as Sent;
 }

@@ -153,6 +153,7 @@ async function main(): Promise<{ throughputRatio: number; latencyRatio: number }
   cleanup.add('close the event streams', () => {
     pair.aEvents.close();
     pair.bEvents.close();
+    pair.control?.agent.destroy();
   });
   say(`parley: us-js@${hosts[0]} ↔ cn-jsd@${hosts[1]}, channel ${pair.channel}, both consoles' event streams open`);
   // Warm-up on both sides' paths (TLS sessions, prepared statements, JIT).
