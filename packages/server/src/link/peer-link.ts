@@ -66,6 +66,8 @@ export class PeerLink {
   #stopped = false;
   #loops: Promise<void>[] = [];
   #pulling = false;
+  /** Entries were written (poke) since the push loop last looked for a batch. */
+  #dirty = true;
   /** The push loop waits out a backoff after a failure (see poke). */
   #backingOff = false;
   /** Our head of each feed at the previous heartbeat, to tell a stalled feed from one being pushed. */
@@ -110,6 +112,7 @@ export class PeerLink {
 
   /** New entries to send, or the peer showed life: try now. */
   poke(): void {
+    this.#dirty = true;
     // Not while backing off: new entries do not make the peer reachable, and
     // each retry reads a batch from the store (hundreds of reads while a peer
     // was down and entries were written). A sign of life ends the wait.
@@ -188,7 +191,11 @@ export class PeerLink {
     let previous: Promise<void> = Promise.resolve();
     while (!this.#stopped) {
       try {
-        if (failed === undefined && inFlight.size < PIPELINE) {
+        // With a push in flight, a second is looked for only if entries were
+        // written since the last look: else the answer is awaited without
+        // reading the store (two reads ahead of every lone FLASH's request).
+        if (failed === undefined && inFlight.size < PIPELINE && (inFlight.size === 0 || this.#dirty)) {
+          this.#dirty = false;
           const batch = await this.#nextBatch(inFlight.size > 0);
           // A second push only under backlog: otherwise the next batch grows while the first is answered,
           // and fewer, larger batches cost fewer commits on both sides.

@@ -16,9 +16,18 @@ export function relayEntries(node: ParleyNode): void {
   node.events.setMaxListeners(0);
   let chain = Promise.resolve();
   node.events.on('appended', (e) => {
-    chain = chain.then(() => emitEntries(node, e)).catch(() => {});
+    // Our own entries (but receipts answering a push, already a turn late) are
+    // read for the consoles a turn later: the answer to their submission and
+    // the link's push go out first.
+    const turn = e.own && !e.answering ? nextTurn : undefined;
+    chain = chain
+      .then(turn)
+      .then(() => emitEntries(node, e))
+      .catch(() => {});
   });
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function emitEntries(node: ParleyNode, e: AppendedEvent): Promise<void> {
   // Nobody listening (no console stream open): nothing to read the entries for.
