@@ -90,11 +90,15 @@ function cachePreparedStatements(file: SqliteDatabase.Database): void {
   const cache = new Map<string, SqliteDatabase.Statement>();
   file.prepare = ((sql: string) => {
     let statement = cache.get(sql);
-    if (!statement) {
-      if (cache.size >= 1000) cache.clear();
+    if (statement) {
+      // Least recently used goes first: multi-row inserts of every batch size
+      // make many texts, and clearing them all re-prepared the hot ones too.
+      cache.delete(sql);
+    } else {
+      if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
       statement = prepare(sql);
-      cache.set(sql, statement);
     }
+    cache.set(sql, statement);
     return statement;
   }) as typeof file.prepare;
 }
