@@ -191,12 +191,14 @@ export class PeerLink {
     let previous: Promise<void> = Promise.resolve();
     while (!this.#stopped) {
       try {
-        // With a push in flight, a second is looked for only if entries were
-        // written since the last look: else the answer is awaited without
-        // reading the store (two reads ahead of every lone FLASH's request).
+        // With a push in flight, a second is looked for only under backlog (the
+        // last batch was full) or if entries were written since the last look:
+        // else the answer is awaited without reading the store (two reads
+        // ahead of every lone FLASH's request).
         if (failed === undefined && inFlight.size < PIPELINE && (inFlight.size === 0 || this.#dirty)) {
           this.#dirty = false;
           const batch = await this.#nextBatch(inFlight.size > 0);
+          if (batch?.full) this.#dirty = true;
           // A second push only under backlog: otherwise the next batch grows while the first is answered,
           // and fewer, larger batches cost fewer commits on both sides.
           if (batch && (inFlight.size === 0 || batch.full)) {

@@ -18,22 +18,25 @@ export async function loadNodes(
 ): Promise<Map<string, Uint8Array>> {
   const found = new Map<string, Uint8Array>();
   for (const batch of chunks(ids, 100)) {
-    const rows = await db
-      .selectFrom('merkle_nodes')
-      .select(['level', 'idx', 'hash'])
-      .where('channel', '=', channel)
-      .where('author', '=', author)
-      // A row-value IN list: both databases look each node up by the primary key. (An OR of
-      // `level = ? and idx = ?` terms made SQLite scan all the feed's nodes: 37 ms at 200k leaves.)
-      .where(
-        sql<boolean>`(level, idx) in (values ${sql.join(
-          batch.map(({ level, index }) => sql`(cast(${level} as integer), cast(${index} as integer))`),
-        )})`,
-      )
-      .execute();
+    // One primary-key lookup per node, whatever the planner estimates. Two
+    // list forms each scanned all of the feed's nodes on one database: an OR
+    // of `level = ? and idx = ?` terms on SQLite (37 ms at 200k leaves), and
+    // `(level, idx) in (values …)` on PostgreSQL whenever its statistics
+    // predated the feed (46 ms at 60k nodes, for every cosigned checkpoint
+    // of a catch-up).
+    const { rows } = await nodeLookups(channel, author, batch).execute(db);
     for (const row of rows) found.set(merkleNodeKey(row.level, row.idx), new Uint8Array(row.hash));
   }
   return found;
+}
+
+/** The query of loadNodes: one primary-key lookup per node, joined by UNION ALL. */
+export function nodeLookups(channel: string, author: string, ids: readonly NodeId[]) {
+  const lookups = ids.map(
+    ({ level, index }) =>
+      sql`select level, idx, hash from merkle_nodes where channel = ${channel} and author = ${author} and level = ${level} and idx = ${index}`,
+  );
+  return sql<{ level: number; idx: number; hash: Uint8Array }>`${sql.join(lookups, sql` union all `)}`;
 }
 
 /**

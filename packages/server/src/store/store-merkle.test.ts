@@ -14,9 +14,10 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@parley/record';
+import { sql } from 'kysely';
 import { accept, channel, channelRow, headOf, type Signed, signFeed, signNext, storedAt } from './_fixtures.js';
 import { forEachDialect } from './_util.js';
-import { merkleNodeKey } from './merkle-nodes.js';
+import { merkleNodeKey, nodeLookups } from './merkle-nodes.js';
 import type { Store } from './store.js';
 
 /** A reader over the nodes the store returned for exactly these coordinates. */
@@ -76,5 +77,55 @@ forEachDialect('store Merkle trees', (t) => {
     assert.deepEqual([...nodes.keys()].sort(), ['0/2', '1/0']);
     assert.deepEqual(await store.merkleNodes(channel, 'cn-jsd', [{ level: 0, index: 0 }]), new Map());
     assert.deepEqual(await store.merkleNodes(channel, 'us-js', []), new Map());
+  });
+
+  it('looks each node up by its primary key, also when the statistics predate the feed', async () => {
+    const config = t.freshConfig();
+    const store = await t.open(config);
+    await store.putChannel(channelRow());
+    await store.appendEntries(channel, 'us-js', accept('us-js', signFeed('us-js', 1)), storedAt);
+    const db = t.raw(config);
+    // PostgreSQL: statistics taken while the table was all but empty, then
+    // 20,000 nodes, the state of a feed's table after a catch-up into a fresh
+    // node. (Parley never runs ANALYZE on SQLite, which then plans without.)
+    if (t.name === 'postgres') await sql`analyze merkle_nodes`.execute(db);
+    const hash = Buffer.alloc(32, 7);
+    for (let start = 1; start < 20_000; start += 500) {
+      const rows = Array.from({ length: Math.min(500, 20_000 - start) }, (_, i) => ({
+        channel,
+        author: 'us-js',
+        level: 0,
+        idx: start + i,
+        hash,
+      }));
+      await db.insertInto('merkle_nodes').values(rows).execute();
+    }
+    const query = nodeLookups(channel, 'us-js', [
+      { level: 0, index: 19_999 },
+      { level: 0, index: 7 },
+      { level: 3, index: 1 },
+    ]);
+    assert.deepEqual(
+      (await query.execute(db)).rows.map((r) => `${r.level}/${r.idx}`),
+      ['0/19999', '0/7'],
+    );
+    const plan =
+      t.name === 'sqlite'
+        ? (await sql<{ detail: string }>`explain query plan ${query}`.execute(db)).rows.map((r) => r.detail)
+        : (await sql<{ 'QUERY PLAN': string }>`explain ${query}`.execute(db)).rows.map((r) => r['QUERY PLAN']);
+    const text = plan.join('\n');
+    if (t.name === 'sqlite') {
+      const searches = plan.filter((line) => /merkle_nodes/.test(line));
+      assert.equal(searches.length, 3, text);
+      for (const line of searches)
+        assert.match(
+          line,
+          /SEARCH merkle_nodes USING (PRIMARY KEY|INDEX \S+) \(channel=\? AND author=\? AND level=\? AND idx=\?\)/,
+          text,
+        );
+    } else {
+      assert.doesNotMatch(text, /Seq Scan|Filter:/, text);
+      assert.equal(text.match(/Index Cond: .*level = .*idx = /g)?.length, 3, text);
+    }
   });
 });
