@@ -24,6 +24,7 @@ describe('deferred writes: inlining values', () => {
     assert.throws(() => inline('$2', [1]), RangeError);
     assert.throws(() => inline('$1', [Number.NaN]), RangeError);
     assert.throws(() => inline('$1', [[1, 2]]), TypeError);
+    assert.throws(() => inline('$1', ['a\u0000b']), /U\+0000/);
   });
 });
 

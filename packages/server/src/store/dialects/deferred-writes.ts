@@ -35,7 +35,11 @@ function literal(value: unknown): string {
   }
   if (typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'string') {
+    // A query's text ends at its first NUL: refuse here what PostgreSQL refuses as a parameter.
+    if (value.includes('\u0000')) throw new RangeError('PostgreSQL text cannot hold U+0000');
+    return pg.escapeLiteral(value);
+  }
   if (value instanceof Uint8Array)
     return `E'\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'::bytea`;
   if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
