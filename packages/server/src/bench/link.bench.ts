@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { examples, linkPrefix } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
+import pg from 'pg';
 import { linkRequest } from '../link/http-client.js';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
@@ -118,7 +119,7 @@ async function appendMany(
 
 async function run(dialect: string): Promise<Row[]> {
   const root = mkdtempSync(join(tmpdir(), 'parley-bench-link-'));
-  const { a, b, served, channel } = await pair(root, dialect);
+  const { a, b, served, channel, envFor } = await pair(root, dialect);
   const node = served.open.node;
   let serial = 0;
   const body = (p: string) => {
@@ -243,6 +244,18 @@ async function run(dialect: string): Promise<Row[]> {
     await b.node.stop();
     await served.stop();
     rmSync(root, { recursive: true, force: true });
+    if (dialect === 'postgres') await dropSchemas(['us-js', 'cn-jsd'].map((p) => envFor(p).PARLEY_DATABASE_SCHEMA!));
+  }
+}
+
+/** Removes the benchmark's PostgreSQL schemas: it leaves nothing behind in the database. */
+async function dropSchemas(schemas: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
   }
 }
 
