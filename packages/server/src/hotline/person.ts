@@ -1,4 +1,5 @@
 import { can, ParleyError, type Permission, type Role, roles } from '@parley/contract';
+import { Prepared } from '../store/prepared.js';
 import type { Store } from '../store/store.js';
 import { databaseOf } from './hotline-db.js';
 
@@ -25,11 +26,16 @@ export function requirePermission(person: Person, permission: Permission, what: 
  */
 export async function personNamed(store: Store, name: string): Promise<Person & { provisional: boolean }> {
   const db = databaseOf(store);
-  const row = await db.selectFrom('users').select(['roles', 'disabled']).where('name', '=', name).executeTakeFirst();
+  const row = await userRoles.first(db, { name });
   if (row) return { user: name, roles: row.disabled ? [] : (JSON.parse(row.roles) as Role[]), provisional: false };
   const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   return { user: name, roles: any ? [] : [...roles], provisional: !any };
 }
+
+/** Asked on every submission: prepared once (store/prepared.ts). */
+const userRoles = new Prepared((db, [p]: readonly { name: string }[]) =>
+  db.selectFrom('users').select(['roles', 'disabled']).where('name', '=', p!.name),
+);
 
 /** Like personNamed, but refuses a name that is not an enabled user (once the node has users). */
 export async function actingPerson(store: Store, name: string): Promise<Person & { provisional: boolean }> {

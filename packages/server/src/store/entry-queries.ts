@@ -3,28 +3,35 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { toStoredRow } from './entry-rows.js';
 import { headOf } from './feed-append.js';
+import { Prepared } from './prepared.js';
 import type { StoredEntryRow } from './store.js';
 
+/** A feed's row (its head), by channel and author; feed-append.ts locks it with the same text. */
+export const feedRow = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+  db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '=', p!.author),
+);
+
 export async function feedHead(db: Kysely<Database>, channel: string, author: string): Promise<FeedHead | undefined> {
-  const row = await db
-    .selectFrom('feeds')
-    .selectAll()
-    .where('channel', '=', channel)
-    .where('author', '=', author)
-    .executeTakeFirst();
-  return headOf(row);
+  return headOf(await feedRow.first(db, { channel, author }));
 }
 
+const feedRows = new Prepared((db, [p]: readonly { channel: string }[]) =>
+  db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('seq', '>', 0).orderBy('author'),
+);
+
 export async function feedHeads(db: Kysely<Database>, channel: string): Promise<Record<string, FeedHead>> {
-  const rows = await db
-    .selectFrom('feeds')
-    .selectAll()
-    .where('channel', '=', channel)
-    .where('seq', '>', 0)
-    .orderBy('author')
-    .execute();
+  const rows = await feedRows.execute(db, [{ channel }]);
   return Object.fromEntries(rows.map((row) => [row.author, headOf(row)!]));
 }
+
+const entryRow = new Prepared((db, [p]: readonly { channel: string; author: string; seq: number }[]) =>
+  db
+    .selectFrom('entries')
+    .selectAll()
+    .where('channel', '=', p!.channel)
+    .where('author', '=', p!.author)
+    .where('seq', '=', p!.seq),
+);
 
 export async function entryAt(
   db: Kysely<Database>,
@@ -32,13 +39,7 @@ export async function entryAt(
   author: string,
   seq: number,
 ): Promise<StoredEntryRow | undefined> {
-  const row = await db
-    .selectFrom('entries')
-    .selectAll()
-    .where('channel', '=', channel)
-    .where('author', '=', author)
-    .where('seq', '=', seq)
-    .executeTakeFirst();
+  const row = await entryRow.first(db, { channel, author, seq });
   return row && toStoredRow(row);
 }
 
@@ -54,17 +55,21 @@ export async function feedRange(
   fromSeq: number,
   limit: number,
 ): Promise<StoredEntryRow[]> {
-  const rows = await db
-    .selectFrom('entries')
-    .selectAll()
-    .where('channel', '=', channel)
-    .where('author', '=', author)
-    .where('seq', '>=', fromSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
+  const rows = await entryRange.execute(db, [{ channel, author, fromSeq, limit }]);
   return rows.map(toStoredRow);
 }
+
+const entryRange = new Prepared(
+  (db, [p]: readonly { channel: string; author: string; fromSeq: number; limit: number }[]) =>
+    db
+      .selectFrom('entries')
+      .selectAll()
+      .where('channel', '=', p!.channel)
+      .where('author', '=', p!.author)
+      .where('seq', '>=', p!.fromSeq)
+      .orderBy('seq')
+      .limit(p!.limit),
+);
 
 export async function channelScan(
   db: Kysely<Database>,
@@ -98,23 +103,30 @@ export async function entriesOfType(db: Kysely<Database>, channel: string, type:
   return rows.map(toStoredRow);
 }
 
-export async function peerHeads(db: Kysely<Database>, channel: string, peer: string): Promise<Record<string, number>> {
-  const rows = await db
+const peerHeadRows = new Prepared((db, [p]: readonly { channel: string; peer: string }[]) =>
+  db
     .selectFrom('peer_heads')
     .select(['author', 'seq'])
-    .where('channel', '=', channel)
-    .where('peer', '=', peer)
-    .orderBy('author')
-    .execute();
+    .where('channel', '=', p!.channel)
+    .where('peer', '=', p!.peer)
+    .orderBy('author'),
+);
+
+export async function peerHeads(db: Kysely<Database>, channel: string, peer: string): Promise<Record<string, number>> {
+  const rows = await peerHeadRows.execute(db, [{ channel, peer }]);
   return Object.fromEntries(rows.map((r) => [r.author, r.seq]));
 }
 
-export async function maxSerial(db: Kysely<Database>, channel: string, author: string): Promise<number> {
-  const row = await db
+const maxSerialRow = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+  db
     .selectFrom('messages')
     .select((eb) => eb.fn.max('serial').as('serial'))
-    .where('channel', '=', channel)
-    .where('author', '=', author)
-    .executeTakeFirst();
+    .where('channel', '=', p!.channel)
+    .where('author', '=', p!.author),
+);
+
+/** The highest serial among the author's messages in the channel (0 for none). */
+export async function maxSerial(db: Kysely<Database>, channel: string, author: string): Promise<number> {
+  const row = await maxSerialRow.first(db, { channel, author });
   return Number(row?.serial ?? 0);
 }

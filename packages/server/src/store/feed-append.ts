@@ -9,10 +9,12 @@ import {
 } from '@parley/record';
 import type { Kysely, Selectable } from 'kysely';
 import type { Capabilities, StoreDialect } from './capabilities.js';
-import type { Database, FeedsTable } from './database.js';
+import type { Database, EntriesTable, FeedsTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
+import { feedRow, maxSerial } from './entry-queries.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
+import { Prepared } from './prepared.js';
 import { project } from './projections.js';
 import type { Alongside, BuildAfterBatch, BuildOwn, LockedFeed } from './store.js';
 import { writeTransaction } from './write-transaction.js';
@@ -62,14 +64,7 @@ export async function appendBatch(
     if (!own) return undefined;
     const feed = { channel, author: own.author };
     const row = await lockFeed(trx, dialect.caps, channel, own.author);
-    const others = await trx
-      .selectFrom('feeds')
-      .selectAll()
-      .where('channel', '=', channel)
-      .where('seq', '>', 0)
-      .where('author', '!=', own.author)
-      .orderBy('author')
-      .execute();
+    const others = await otherHeads.execute(trx, [{ channel, author: own.author }]);
     const heads = Object.fromEntries(others.map((r) => [r.author, headOf(r)!]));
     const built = own.build(headOf(row), heads);
     const entry = fromSigned(built.id, built.entry);
@@ -150,13 +145,7 @@ function lockedFeed(trx: Kysely<Database>, feed: { channel: string; author: stri
   return {
     feed: {
       async maxSerial() {
-        stored ??= trx
-          .selectFrom('messages')
-          .select((eb) => eb.fn.max('serial').as('serial'))
-          .where('channel', '=', feed.channel)
-          .where('author', '=', feed.author)
-          .executeTakeFirst()
-          .then((row) => Number(row?.serial ?? 0));
+        stored ??= maxSerial(trx, feed.channel, feed.author);
         return Math.max(await stored, builtMax);
       },
     } satisfies LockedFeed,
@@ -178,14 +167,7 @@ export function headOf(row: FeedRow | undefined): FeedHead | undefined {
  * transaction already holds the database's write lock.
  */
 async function lockFeed(trx: Kysely<Database>, caps: Capabilities, channel: string, author: string): Promise<FeedRow> {
-  const select = () =>
-    trx
-      .selectFrom('feeds')
-      .selectAll()
-      .where('channel', '=', channel)
-      .where('author', '=', author)
-      .$if(caps.lockFeedRow === 'for-update', (q) => q.forUpdate())
-      .executeTakeFirst();
+  const select = () => (caps.lockFeedRow === 'for-update' ? feedRowForUpdate : feedRow).first(trx, { channel, author });
   const row = await select();
   if (row) return row;
   const known = await trx.selectFrom('channels').select('id').where('id', '=', channel).executeTakeFirst();
@@ -226,20 +208,67 @@ async function appendLocked(
   storedAt: string,
 ): Promise<void> {
   const { channel, author } = row;
-  for (const batch of chunks(entries)) {
-    await deferred(trx.insertInto('entries').values(batch.map((e) => toInsert(e, storedAt)))).execute();
-  }
+  for (const batch of chunks(entries))
+    await insertEntries.execute(
+      trx,
+      batch.map((e) => toInsert(e, storedAt)),
+    );
   const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
   const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
   await insertNodes(trx, channel, author, nodes);
   keepFrontier(entries[entries.length - 1]!.id, tree);
   const last = entries[entries.length - 1]!.header;
-  await deferred(
-    trx
-      .updateTable('feeds')
-      .set({ seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, tree_size: tree.size })
-      .where('channel', '=', channel)
-      .where('author', '=', author),
-  ).execute();
+  await advanceFeed.execute(trx, [
+    { channel, author, seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, treeSize: tree.size },
+  ]);
   await project(trx, entries);
 }
+
+const feedRowForUpdate = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+  db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '=', p!.author).forUpdate(),
+);
+
+/** The heads of the channel's other feeds, which a receipt built after a batch names. */
+const otherHeads = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+  db
+    .selectFrom('feeds')
+    .selectAll()
+    .where('channel', '=', p!.channel)
+    .where('seq', '>', 0)
+    .where('author', '!=', p!.author)
+    .orderBy('author'),
+);
+
+/** Every column of each row is named: a slot row has no keys of its own to enumerate. */
+const insertEntries = new Prepared(
+  (db, rows: readonly EntriesTable[]) =>
+    deferred(
+      db.insertInto('entries').values(
+        rows.map((r) => ({
+          channel: r.channel,
+          author: r.author,
+          seq: r.seq,
+          id: r.id,
+          type: r.type,
+          time: r.time,
+          header: r.header,
+          sig: r.sig,
+          body: r.body,
+          stored_at: r.stored_at,
+          flags: r.flags,
+        })),
+      ),
+    ),
+  8,
+);
+
+const advanceFeed = new Prepared(
+  (db, [p]: readonly { channel: string; author: string; seq: number; id: string; time: string; treeSize: number }[]) =>
+    deferred(
+      db
+        .updateTable('feeds')
+        .set({ seq: p!.seq, id: p!.id, time: p!.time, tree_size: p!.treeSize })
+        .where('channel', '=', p!.channel)
+        .where('author', '=', p!.author),
+    ),
+);

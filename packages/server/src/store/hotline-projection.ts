@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import type { HeadAdvancesTable, MessageAnswersTable } from './hotline-tables.js';
+import { Prepared } from './prepared.js';
 import type { ProjectedEntry } from './projections.js';
 
 /** The hotline's projection tables, emptied and replayed by rebuildProjections. */
@@ -16,18 +17,38 @@ export const hotlineProjectionTables = ['message_answers', 'head_advances'] as c
  * any replay give the same rows.
  */
 export async function projectHotline(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
-  const answers = new Map<string, Insertable<MessageAnswersTable>>();
+  const answers = new Map<string, AnswerRow>();
   for (const e of entries) {
     const row = answerRow(e);
     if (!row) continue;
     const key = JSON.stringify([row.channel, row.message_id, row.party, row.kind]);
     if ((answers.get(key)?.seq ?? Number.POSITIVE_INFINITY) > row.seq) answers.set(key, row);
   }
-  for (const batch of chunks([...answers.values()])) {
-    await deferred(
+  for (const batch of chunks([...answers.values()])) await upsertAnswers.execute(db, batch);
+  for (const batch of chunks(await advances(db, entries))) await insertAdvances.execute(db, batch);
+}
+
+type AnswerRow = Required<Insertable<MessageAnswersTable>>;
+
+const upsertAnswers = new Prepared(
+  (db, rows: readonly AnswerRow[]) =>
+    deferred(
       db
         .insertInto('message_answers')
-        .values(batch)
+        .values(
+          rows.map((r) => ({
+            channel: r.channel,
+            message_id: r.message_id,
+            party: r.party,
+            kind: r.kind,
+            entry_id: r.entry_id,
+            seq: r.seq,
+            time: r.time,
+            by_person: r.by_person,
+            reason: r.reason,
+            note: r.note,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .columns(['channel', 'message_id', 'party', 'kind'])
@@ -41,19 +62,34 @@ export async function projectHotline(db: Kysely<Database>, entries: readonly Pro
             }))
             .where((eb) => eb('excluded.seq', '<', eb.ref('message_answers.seq'))),
         ),
-    ).execute();
-  }
-  for (const batch of chunks(await advances(db, entries))) {
-    await deferred(
+    ),
+  8,
+);
+
+type AdvanceRow = Required<Insertable<HeadAdvancesTable>>;
+
+const insertAdvances = new Prepared(
+  (db, rows: readonly AdvanceRow[]) =>
+    deferred(
       db
         .insertInto('head_advances')
-        .values(batch)
+        .values(
+          rows.map((r) => ({
+            channel: r.channel,
+            peer: r.peer,
+            peer_seq: r.peer_seq,
+            author: r.author,
+            seq: r.seq,
+            entry_id: r.entry_id,
+            time: r.time,
+          })),
+        )
         .onConflict((oc) => oc.columns(['channel', 'peer', 'peer_seq', 'author']).doNothing()),
-    ).execute();
-  }
-}
+    ),
+  8,
+);
 
-function answerRow({ id, header, body }: ProjectedEntry): Insertable<MessageAnswersTable> | undefined {
+function answerRow({ id, header, body }: ProjectedEntry): AnswerRow | undefined {
   if (header.type !== 'message-ack' && header.type !== 'message-unread') return undefined;
   const b = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   if (typeof b.message !== 'string') return undefined;
@@ -88,15 +124,12 @@ function rememberHeads(id: string, heads: Heads): void {
 }
 
 /** The heads of each entry that moved forward from the entry before it in the same feed. */
-async function advances(
-  db: Kysely<Database>,
-  entries: readonly ProjectedEntry[],
-): Promise<Insertable<HeadAdvancesTable>[]> {
+async function advances(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<AdvanceRow[]> {
   const key = (channel: string, author: string, seq: number) => JSON.stringify([channel, author, seq]);
   const known = new Map<string, Heads>(
     entries.map((e) => [key(e.header.channel, e.header.author, e.header.seq), e.header.heads]),
   );
-  const rows: Insertable<HeadAdvancesTable>[] = [];
+  const rows: AdvanceRow[] = [];
   for (const { id, header } of entries) {
     const { channel, author: peer, seq } = header;
     const prev =

@@ -2,6 +2,7 @@ import { ParleyError } from '@parley/contract';
 import { canonicalize, entryId, type ForkProof, type JsonValue } from '@parley/record';
 import type { Kysely, Selectable } from 'kysely';
 import type { AlarmsTable, Database } from './database.js';
+import { Prepared } from './prepared.js';
 import type { AlarmRow, ChannelRow, CheckpointRow, ForkRow, PeerRow } from './store.js';
 
 // Peers, channels, checkpoints, forks and alarms: kept beside the record, not derived from it.
@@ -37,13 +38,14 @@ export async function putChannel(db: Kysely<Database>, c: ChannelRow): Promise<v
     .execute();
 }
 
+const allChannels = new Prepared((db) => db.selectFrom('channels').selectAll().orderBy('id'));
+const oneChannel = new Prepared((db, [p]: readonly { id: string }[]) =>
+  db.selectFrom('channels').selectAll().where('id', '=', p!.id),
+);
+
 export async function getChannels(db: Kysely<Database>, id?: string): Promise<ChannelRow[]> {
-  const rows = await db
-    .selectFrom('channels')
-    .selectAll()
-    .$if(id !== undefined, (q) => q.where('id', '=', id!))
-    .orderBy('id')
-    .execute();
+  // Read on every push and every console request: prepared once (prepared.ts).
+  const rows = id === undefined ? await allChannels.execute(db, [{}]) : await oneChannel.execute(db, [{ id }]);
   return rows.map((r) => ({
     id: r.id,
     charter: r.charter,

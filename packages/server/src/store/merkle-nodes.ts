@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
+import { Prepared } from './prepared.js';
 
 /** The key of a node in the map {@link loadNodes} returns: `"level/index"`, as readerFromNodes uses. */
 export function merkleNodeKey(level: number, index: number): string {
@@ -84,12 +85,19 @@ export async function insertNodes(
   nodes: readonly MerkleNode[],
 ): Promise<void> {
   for (const batch of chunks(nodes)) {
-    await deferred(
-      db
-        .insertInto('merkle_nodes')
-        .values(
-          batch.map(({ level, index, hash }) => ({ channel, author, level, idx: index, hash: Buffer.from(hash) })),
-        ),
-    ).execute();
+    await insertNodeRows.execute(
+      db,
+      batch.map(({ level, index, hash }) => ({ channel, author, level, idx: index, hash: Buffer.from(hash) })),
+    );
   }
 }
+
+const insertNodeRows = new Prepared(
+  (db, rows: readonly { channel: string; author: string; level: number; idx: number; hash: Buffer }[]) =>
+    deferred(
+      db
+        .insertInto('merkle_nodes')
+        .values(rows.map((r) => ({ channel: r.channel, author: r.author, level: r.level, idx: r.idx, hash: r.hash }))),
+    ),
+  8,
+);

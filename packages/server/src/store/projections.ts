@@ -6,6 +6,7 @@ import type { Database, MessagesTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import { hotlineProjectionTables, projectHotline } from './hotline-projection.js';
+import { Prepared } from './prepared.js';
 
 /** What the projections read of an entry. */
 export interface ProjectedEntry {
@@ -35,23 +36,9 @@ export async function project(db: Kysely<Database>, entries: readonly ProjectedE
   const refs = entries.flatMap(({ id, header }) =>
     [...new Set(header.refs)].map((to) => ({ channel: header.channel, from_id: id, to_id: to })),
   );
-  for (const batch of chunks(refs)) {
-    await deferred(
-      db
-        .insertInto('entry_refs')
-        .values(batch)
-        .onConflict((oc) => oc.columns(['channel', 'to_id', 'from_id']).doNothing()),
-    ).execute();
-  }
+  for (const batch of chunks(refs)) await insertRefs.execute(db, batch);
   const messages = entries.flatMap((e) => messageRow(e) ?? []);
-  for (const batch of chunks(messages)) {
-    await deferred(
-      db
-        .insertInto('messages')
-        .values(batch)
-        .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing()),
-    ).execute();
-  }
+  for (const batch of chunks(messages)) await insertMessages.execute(db, batch);
   await projectHotline(db, entries);
   await projectAttachments(db, entries);
 }
@@ -68,22 +55,66 @@ async function upsertPeerHeads(db: Kysely<Database>, entries: readonly Projected
     for (const [author, head] of Object.entries(header.heads)) see(header.channel, header.author, author, head.seq);
   }
   // One row per key per statement: PostgreSQL refuses an upsert that touches a row twice.
-  for (const batch of chunks([...newest.values()])) {
-    await deferred(
+  for (const batch of chunks([...newest.values()])) await upsertHeads.execute(db, batch);
+}
+
+type PeerHeadRow = { channel: string; peer: string; author: string; seq: number };
+
+const upsertHeads = new Prepared(
+  (db, rows: readonly PeerHeadRow[]) =>
+    deferred(
       db
         .insertInto('peer_heads')
-        .values(batch)
+        .values(rows.map((r) => ({ channel: r.channel, peer: r.peer, author: r.author, seq: r.seq })))
         .onConflict((oc) =>
           oc
             .columns(['channel', 'peer', 'author'])
             .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') }))
             .where((eb) => eb('excluded.seq', '>', eb.ref('peer_heads.seq'))),
         ),
-    ).execute();
-  }
-}
+    ),
+  8,
+);
 
-function messageRow({ id, header, body }: ProjectedEntry): Insertable<MessagesTable> | undefined {
+type RefRow = { channel: string; from_id: string; to_id: string };
+
+const insertRefs = new Prepared(
+  (db, rows: readonly RefRow[]) =>
+    deferred(
+      db
+        .insertInto('entry_refs')
+        .values(rows.map((r) => ({ channel: r.channel, from_id: r.from_id, to_id: r.to_id })))
+        .onConflict((oc) => oc.columns(['channel', 'to_id', 'from_id']).doNothing()),
+    ),
+  8,
+);
+
+type MessageRow = Required<Insertable<MessagesTable>>;
+
+const insertMessages = new Prepared(
+  (db, rows: readonly MessageRow[]) =>
+    deferred(
+      db
+        .insertInto('messages')
+        .values(
+          rows.map((r) => ({
+            channel: r.channel,
+            author: r.author,
+            seq: r.seq,
+            id: r.id,
+            time: r.time,
+            precedence: r.precedence,
+            subject: r.subject,
+            serial: r.serial,
+            language: r.language,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing()),
+    ),
+  8,
+);
+
+function messageRow({ id, header, body }: ProjectedEntry): MessageRow | undefined {
   if (header.type !== 'message' || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const { precedence, subject, serial, language } = body;
   if (typeof precedence !== 'string' || typeof subject !== 'string') return undefined;
