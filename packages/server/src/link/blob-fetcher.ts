@@ -60,8 +60,8 @@ export class BlobFetcher {
   #stopped = false;
   /** Aborts the fetch in flight on stop: shutting down must not wait for a slow peer's blob. */
   #abort = new AbortController();
-  readonly #onAppended = (e: { own: boolean; types: string[] }) => {
-    if (!e.own && (e.types.includes('message') || e.types.includes('incident-report'))) this.poke();
+  readonly #onAppended = (e: { own: boolean; attachments?: boolean }) => {
+    if (!e.own && e.attachments) this.poke();
   };
 
   constructor(options: BlobFetcherOptions) {

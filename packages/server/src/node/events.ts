@@ -10,6 +10,8 @@ export interface AppendedEvent {
   /** Highest precedence among the appended messages, if any. */
   precedence?: string;
   own: boolean;
+  /** Some entry names attachments (`body.attachments`): the blob fetcher looks for what it lacks. */
+  attachments?: boolean;
   /**
    * An own receipt written to answer a peer's push: that peer gets it in the
    * push answer, so its link need not push it again (see PeerLink.handedOver).

@@ -304,6 +304,7 @@ export class ParleyNode {
       toSeq: entries[entries.length - 1]!.header.seq,
       types: [...new Set(entries.map((e) => e.header.type))],
       own: false,
+      ...(entries.some(namesAttachments) ? { attachments: true } : {}),
     }));
     if (needsReceipt && written) {
       const { seq } = written.entry.header;
@@ -456,4 +457,12 @@ export function requireMember(channel: ChannelState, party: string): void {
   if (!channel.members.includes(party)) {
     throw new ParleyError('PARLEY_E_UNKNOWN_AUTHOR', { author: party, channel: channel.id });
   }
+}
+
+/** The entry's body names attachments (a message's or an incident report's `attachments`, non-empty). */
+function namesAttachments(entry: { body?: unknown }): boolean {
+  const body = entry.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const list = (body as { attachments?: unknown }).attachments;
+  return Array.isArray(list) && list.length > 0;
 }
