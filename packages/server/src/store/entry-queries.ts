@@ -117,7 +117,8 @@ export async function peerHeads(db: Kysely<Database>, channel: string, peer: str
   return Object.fromEntries(rows.map((r) => [r.author, r.seq]));
 }
 
-const maxSerialRow = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+/** The highest serial of an author's messages in a channel: an index descent (migration 0005). */
+export const maxSerialRow = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
   db
     .selectFrom('messages')
     .select((eb) => eb.fn.max('serial').as('serial'))

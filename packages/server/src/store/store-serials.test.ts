@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { CompiledQuery, sql } from 'kysely';
 import { channel, channelRow, messageBody, signNext, storedAt } from './_fixtures.js';
 import { forEachDialect } from './_util.js';
+import { maxSerialRow } from './entry-queries.js';
 import type { BuildOwn, Store } from './store.js';
 
 /** Builds the next message with the serial read from the locked feed, as ParleyNode does for `send`. */
@@ -34,5 +36,37 @@ forEachDialect('message serials under the feed lock', (t) => {
       [2, undefined, 3],
     );
     assert.equal(await store.maxSerial(channel, 'us-js'), 3);
+  });
+
+  it('finds the highest serial by descending an index, not by reading every message of the author', async () => {
+    const config = t.freshConfig();
+    const store = await t.open(config);
+    await store.putChannel(channelRow());
+    const db = t.raw(config);
+    for (let start = 1; start <= 6_000; start += 500) {
+      const rows = Array.from({ length: 500 }, (_, i) => ({
+        channel,
+        author: 'us-js',
+        seq: start + i,
+        id: `id-${start + i}`,
+        time: '2026-11-27T00:00:00Z',
+        precedence: 'ROUTINE',
+        subject: 's',
+        serial: start + i,
+        language: 'en',
+      }));
+      await db.insertInto('messages').values(rows).execute();
+    }
+    if (t.name === 'postgres') await sql`analyze messages`.execute(db);
+    assert.equal(await store.maxSerial(channel, 'us-js'), 6_000);
+    const query = maxSerialRow.compile(db, [{ channel, author: 'us-js' }]);
+    const explain = t.name === 'sqlite' ? 'explain query plan ' : 'explain ';
+    const { rows } = await db.executeQuery<Record<string, string>>(
+      CompiledQuery.raw(explain + query.sql, [...query.parameters]),
+    );
+    const text = rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
+    assert.match(text, /messages_by_serial/, text);
+    if (t.name === 'postgres') assert.match(text, /Index Only Scan Backward/, text);
+    assert.doesNotMatch(text, /Seq Scan|SCAN messages/, text);
   });
 });

@@ -5,6 +5,7 @@ import { initial } from './0001-initial.js';
 import { accounts } from './0002-accounts.js';
 import { hotline } from './0003-hotline.js';
 import { attachments } from './0004-attachments.js';
+import { messageSerials } from './0005-message-serials.js';
 
 /** Every migration, by number. Append only: an applied migration is never edited. */
 function migrations(caps: Capabilities): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(caps: Capabilities): Record<string, Migration> {
     '0002-accounts': accounts(caps),
     '0003-hotline': hotline(),
     '0004-attachments': attachments(),
+    '0005-message-serials': messageSerials(),
   };
 }
 
