@@ -1,15 +1,37 @@
 import type { AuditEntry, AuditFilter } from '@parley/contract';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AuditLogTable, Database } from '../store/database.js';
+import { Prepared } from '../store/prepared.js';
 
 type Db = Kysely<Database>;
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
 
+/** Written with every submitted message (in its transaction): prepared once (store/prepared.ts). */
+const insertAudit = new Prepared(
+  (
+    db,
+    [p]: readonly {
+      user: string | null;
+      action: string;
+      target: string | null;
+      address: string | null;
+      details: string;
+      at: string;
+    }[],
+  ) =>
+    db.insertInto('audit_log').values({
+      user: p!.user,
+      action: p!.action,
+      target: p!.target,
+      address: p!.address,
+      details: p!.details,
+      at: p!.at,
+    }),
+);
+
 export async function appendAudit(db: Db, at: string, entry: AuditInput): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({ ...entry, at, details: JSON.stringify(entry.details) })
-    .execute();
+  const { user, action, target, address } = entry;
+  await insertAudit.execute(db, [{ user, action, target, address, details: JSON.stringify(entry.details), at }]);
 }
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {

@@ -14,7 +14,7 @@ import { deferred } from './dialects/deferred-writes.js';
 import { feedRow, maxSerial } from './entry-queries.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
-import { Prepared } from './prepared.js';
+import { GROUP_ROWS, Prepared } from './prepared.js';
 import { project } from './projections.js';
 import type { Alongside, BuildAfterBatch, BuildOwn, LockedFeed } from './store.js';
 import { writeTransaction } from './write-transaction.js';
@@ -259,7 +259,7 @@ const insertEntries = new Prepared(
         })),
       ),
     ),
-  8,
+  GROUP_ROWS,
 );
 
 const advanceFeed = new Prepared(

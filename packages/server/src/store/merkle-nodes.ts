@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
-import { Prepared } from './prepared.js';
+import { GROUP_ROWS, Prepared } from './prepared.js';
 
 /** The key of a node in the map {@link loadNodes} returns: `"level/index"`, as readerFromNodes uses. */
 export function merkleNodeKey(level: number, index: number): string {
@@ -99,5 +99,5 @@ const insertNodeRows = new Prepared(
         .insertInto('merkle_nodes')
         .values(rows.map((r) => ({ channel: r.channel, author: r.author, level: r.level, idx: r.idx, hash: r.hash }))),
     ),
-  8,
+  GROUP_ROWS,
 );

@@ -78,6 +78,13 @@ export class Prepared<P extends object, O> {
   }
 }
 
+/**
+ * Row counts templated for the inserts of one entry each (entries, their
+ * messages, Merkle nodes): submissions in flight share a transaction (group
+ * commit), and their batches are rarely larger.
+ */
+export const GROUP_ROWS = 64;
+
 type Slot = { row: number; key: string } | { value: unknown };
 
 interface Template<O> {

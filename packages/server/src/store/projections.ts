@@ -6,7 +6,7 @@ import type { Database, MessagesTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import { hotlineProjectionTables, projectHotline } from './hotline-projection.js';
-import { Prepared } from './prepared.js';
+import { GROUP_ROWS, Prepared } from './prepared.js';
 
 /** What the projections read of an entry. */
 export interface ProjectedEntry {
@@ -111,7 +111,7 @@ const insertMessages = new Prepared(
         )
         .onConflict((oc) => oc.columns(['channel', 'author', 'seq']).doNothing()),
     ),
-  8,
+  GROUP_ROWS,
 );
 
 function messageRow({ id, header, body }: ProjectedEntry): MessageRow | undefined {
