@@ -87,9 +87,10 @@ export class Automation {
       return;
     }
     if (!e.types.some((t) => t === 'checkpoint' || t === 'cosign' || t === 'link-check')) return;
-    for (let seq = e.fromSeq; seq <= e.toSeq; seq++) {
-      const row = await this.#node.store.getEntry(e.channel, e.author, seq);
-      if (!row) continue;
+    // One read of the batch, not one per entry: a peer's batch of hundreds holds a checkpoint or two.
+    const rows = await this.#node.store.range(e.channel, e.author, e.fromSeq, e.toSeq - e.fromSeq + 1);
+    for (const row of rows) {
+      if (row.type !== 'checkpoint' && row.type !== 'cosign' && row.type !== 'link-check') continue;
       const body = JSON.parse(row.body) as Record<string, unknown>;
       if (row.type === 'checkpoint')
         await this.#cosign(e.channel, e.author, row.id, body as { note: string; size: number; root: string });
