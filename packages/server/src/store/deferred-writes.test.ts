@@ -131,5 +131,39 @@ forEachDialect('deferred writes', (target) => {
         await client.end();
       }
     });
+
+    it('prepares a statement on the server the second time it is sent, and prepares anew after the table changed', async () => {
+      const db = await table();
+      await db.destroy();
+      const schema = (target.freshConfig() as { schema: string }).schema;
+      const client = new DeferringClient({ connectionString: pgUrl });
+      await client.connect();
+      try {
+        await client.query(`create schema ${schema}; set search_path = ${schema}`);
+        await client.query('create table t (id integer primary key, s text)');
+        await client.query('insert into t values (1, $1)', ['one']);
+        const query = (text: string, values: unknown[]) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>;
+        const prepared = async () =>
+          (await client.query('select name, statement from pg_prepared_statements order by name')).rows;
+        const select = 'select * from t where id = $1';
+        assert.deepEqual((await query(select, [1])).rows, [{ id: 1, s: 'one' }]);
+        assert.deepEqual(await prepared(), [], 'the first time, unnamed');
+        for (let i = 0; i < 3; i++) assert.deepEqual((await query(select, [1])).rows, [{ id: 1, s: 'one' }]);
+        assert.deepEqual(await prepared(), [{ name: 'parley_0_0', statement: select }]);
+        // Another process adds a column: the prepared `select *` cannot change its result's shape.
+        await client.query('alter table t add column n integer');
+        await assert.rejects(query(select, [1]), (e: { code?: string }) => e.code === '0A000');
+        assert.deepEqual((await query(select, [1])).rows, [{ id: 1, s: 'one', n: null }]);
+        assert.deepEqual((await query(select, [1])).rows, [{ id: 1, s: 'one', n: null }]);
+        assert.deepEqual(
+          (await prepared()).map((r) => r.name),
+          ['parley_0_0', 'parley_1_0'],
+        );
+      } finally {
+        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+        await client.end();
+      }
+    });
   }
 });
