@@ -86,11 +86,10 @@ export class Automation {
       }
       return;
     }
-    if (!e.types.some((t) => t === 'checkpoint' || t === 'cosign' || t === 'link-check')) return;
-    // One read of the batch, not one per entry: a peer's batch of hundreds holds a checkpoint or two.
-    const rows = await this.#node.store.range(e.channel, e.author, e.fromSeq, e.toSeq - e.fromSeq + 1);
-    for (const row of rows) {
-      if (row.type !== 'checkpoint' && row.type !== 'cosign' && row.type !== 'link-check') continue;
+    const wanted = e.types.filter((t) => t === 'checkpoint' || t === 'cosign' || t === 'link-check');
+    if (wanted.length === 0) return;
+    // Only those entries, in one read: a peer's batch of hundreds holds a checkpoint or two.
+    for (const row of await this.#node.store.feedEntriesOfTypes(e.channel, e.author, e.fromSeq, e.toSeq, wanted)) {
       const body = JSON.parse(row.body) as Record<string, unknown>;
       if (row.type === 'checkpoint')
         await this.#cosign(e.channel, e.author, row.id, body as { note: string; size: number; root: string });

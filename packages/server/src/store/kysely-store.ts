@@ -6,6 +6,7 @@ import {
   entriesOfType,
   entryAt,
   entryById,
+  feedEntriesOfTypes,
   feedHead,
   feedHeads,
   feedRange,
@@ -158,6 +159,16 @@ export class KyselyStore implements Store {
 
   entriesOfType(channel: string, type: string): Promise<StoredEntryRow[]> {
     return this.#io('read', () => entriesOfType(this.#d.db, channel, type));
+  }
+
+  feedEntriesOfTypes(
+    channel: string,
+    author: string,
+    fromSeq: number,
+    toSeq: number,
+    types: readonly string[],
+  ): Promise<StoredEntryRow[]> {
+    return this.#io('read', () => feedEntriesOfTypes(this.#d.db, channel, author, fromSeq, toSeq, types));
   }
 
   merkleNodes(

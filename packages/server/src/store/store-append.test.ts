@@ -34,6 +34,29 @@ forEachDialect('store appends', (t) => {
     return store;
   }
 
+  it('returns a range of a feed’s entries of some types only', async () => {
+    const store = await withChannel();
+    const types = ['receipt', 'message', 'receipt', 'message', 'receipt', 'message'];
+    const feed = signFeed('us-js', 6, undefined, (seq) =>
+      types[seq - 1] === 'message' ? { type: 'message', body: messageBody(seq) } : {},
+    );
+    await store.appendEntries(channel, 'us-js', accept('us-js', feed), storedAt);
+    const seqs = async (from: number, to: number, wanted: string[]) =>
+      (await store.feedEntriesOfTypes(channel, 'us-js', from, to, wanted)).map((r) => [r.seq, r.type]);
+    assert.deepEqual(await seqs(2, 5, ['message']), [
+      [2, 'message'],
+      [4, 'message'],
+    ]);
+    assert.deepEqual(await seqs(1, 6, ['receipt', 'key-rotate']), [
+      [1, 'receipt'],
+      [3, 'receipt'],
+      [5, 'receipt'],
+    ]);
+    assert.deepEqual(await seqs(1, 6, []), []);
+    assert.deepEqual(await seqs(5, 4, ['receipt']), []);
+    assert.deepEqual(await store.feedEntriesOfTypes(channel, 'cn-jsd', 1, 6, ['receipt']), []);
+  });
+
   it('appends contiguous batches and moves the head', async () => {
     const store = await withChannel();
     assert.equal(await store.head(channel, 'us-js'), undefined);

@@ -139,6 +139,14 @@ export interface Store {
   scan(channel: string, after: { author: string; seq: number } | undefined, limit: number): Promise<StoredEntryRow[]>;
   /** Every entry of one type in a channel (e.g. `key-rotate`), ordered by (author, seq). */
   entriesOfType(channel: string, type: string): Promise<StoredEntryRow[]>;
+  /** The entries of one feed from `fromSeq` to `toSeq` whose type is one of `types`, ascending. */
+  feedEntriesOfTypes(
+    channel: string,
+    author: string,
+    fromSeq: number,
+    toSeq: number,
+    types: readonly string[],
+  ): Promise<StoredEntryRow[]>;
 
   // --- Merkle trees (one per feed) ---
   /**
