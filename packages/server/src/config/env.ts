@@ -17,6 +17,12 @@ export interface RawEnv {
   clockScenario: ClockScenario | undefined;
   /** PARLEY_DATABASE_READONLY=1: open the SQLite file read-only (every write fails with PARLEY_E_IO). */
   databaseReadonly: boolean;
+  /**
+   * PARLEY_DATABASE_PREPARE=0: never prepare statements on the PostgreSQL
+   * server (for a pooler that hands a session's statements to other
+   * connections, such as PgBouncer in transaction mode).
+   */
+  databasePrepare: boolean;
   /** PARLEY_SQLITE_MAX_BYTES: cap the SQLite file's size, as a full disk would. */
   sqliteMaxBytes: number | undefined;
   /** PARLEY_LINK_REQUEST_TIMEOUT_MS: a link request must arrive whole within this time (default 15 s; tests shorten it). */
@@ -33,6 +39,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RawEnv {
     clockOffsetMs: integer(env, 'PARLEY_CLOCK_OFFSET_MS'),
     clockScenario: scenario(env),
     databaseReadonly: env.PARLEY_DATABASE_READONLY === '1' || env.PARLEY_DATABASE_READONLY === 'true',
+    databasePrepare: env.PARLEY_DATABASE_PREPARE !== '0' && env.PARLEY_DATABASE_PREPARE !== 'false',
     sqliteMaxBytes: integer(env, 'PARLEY_SQLITE_MAX_BYTES'),
     linkRequestTimeoutMs: integer(env, 'PARLEY_LINK_REQUEST_TIMEOUT_MS'),
     linkRatePerSecond: integer(env, 'PARLEY_LINK_RATE_PER_SECOND'),

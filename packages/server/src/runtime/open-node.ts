@@ -29,7 +29,11 @@ export interface OpenNode {
 export async function openDataStore(dir: string): Promise<Store> {
   const env = readEnv();
   const store = env.databaseUrl
-    ? await openStore({ url: env.databaseUrl, ...(env.databaseSchema ? { schema: env.databaseSchema } : {}) })
+    ? await openStore({
+        url: env.databaseUrl,
+        ...(env.databaseSchema ? { schema: env.databaseSchema } : {}),
+        ...(env.databasePrepare ? {} : { prepare: false }),
+      })
     : await openStore({
         sqlitePath: dataFiles(dir).database,
         ...(env.databaseReadonly ? { readonly: true } : {}),

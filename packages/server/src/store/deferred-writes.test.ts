@@ -165,5 +165,16 @@ forEachDialect('deferred writes', (target) => {
         await client.end();
       }
     });
+
+    it('prepares nothing on the server when told not to (PARLEY_DATABASE_PREPARE=0, for a pooler)', async () => {
+      const client = new DeferringClient({ connectionString: pgUrl, parleyPrepare: false });
+      await client.connect();
+      try {
+        for (let i = 0; i < 4; i++) await client.query('select $1::int as n', [i]);
+        assert.deepEqual((await client.query('select name from pg_prepared_statements')).rows, []);
+      } finally {
+        await client.end();
+      }
+    });
   }
 });

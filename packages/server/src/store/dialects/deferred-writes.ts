@@ -97,6 +97,12 @@ type Query = (this: pg.Client, ...args: unknown[]) => unknown;
  *   together before the next other statement (see above).
  */
 export class DeferringClient extends pg.Client {
+  /** `parleyPrepare: false` (in the pool's or client's config) sends every statement unnamed. */
+  constructor(config?: string | (pg.ClientConfig & { parleyPrepare?: boolean })) {
+    super(config);
+    if (typeof config === 'object' && config.parleyPrepare === false) unprepared.add(this);
+  }
+
   /** How many statements are held, not yet sent (for tests). */
   get held(): number {
     return stateOf(this).held.length;
@@ -139,8 +145,10 @@ interface Names {
   generation: number;
 }
 const namesOf = new WeakMap<pg.Client, Names>();
+const unprepared = new WeakSet<pg.Client>();
 
 function nameOf(client: pg.Client, text: string): string | undefined {
+  if (unprepared.has(client)) return undefined;
   let names = namesOf.get(client);
   if (!names) {
     names = { seen: new Set(), named: new Map(), generation: 0 };

@@ -13,6 +13,12 @@ export interface PostgresConfig {
   maxConnections?: number;
   /** Every transaction read-only: writes reject with PARLEY_E_IO (as on a hot standby). */
   readonly?: boolean;
+  /**
+   * Repeated statements are prepared on the server (deferred-writes.ts).
+   * Default true; false for a pooler that does not keep a session's
+   * prepared statements (PgBouncer in transaction mode).
+   */
+  prepare?: boolean;
 }
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -25,13 +31,16 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     config.schema ? `-c search_path=${schema}` : '',
     config.readonly ? '-c default_transaction_read_only=on' : '',
   ].filter(Boolean);
-  const pool = new pg.Pool({
+  const poolConfig: pg.PoolConfig & { parleyPrepare: boolean } = {
     Client: DeferringClient,
+    parleyPrepare: config.prepare ?? true,
     connectionString: config.url,
     max: config.maxConnections ?? 10,
     application_name: 'parley',
     ...(settings.length ? { options: settings.join(' ') } : {}),
-  });
+  };
+  // The pool hands its config to each client it makes (DeferringClient reads parleyPrepare).
+  const pool = new pg.Pool(poolConfig);
   // An idle connection that dies is dropped by the pool; the next query reports the failure.
   pool.on('error', () => {});
   const caps: Capabilities = {
