@@ -106,17 +106,17 @@ interface CachedRecord {
 // only adds entries after the cached ones (read per feed, from the cached seq on).
 const records = new WeakMap<Store, Map<string, CachedRecord>>();
 
-/** Entries of `author`'s feed from `fromSeq` through `toSeq`. */
-async function feedRange(store: Store, channel: string, author: string, fromSeq: number, toSeq: number) {
-  const rows: StoredEntryRow[] = [];
-  for (let seq = fromSeq; seq <= toSeq; ) {
-    const page = await store.range(channel, author, seq, Math.min(1000, toSeq - seq + 1));
-    if (page.length === 0) break;
-    for (const row of page) if (row.seq <= toSeq) rows.push(row);
-    seq = page[page.length - 1]!.seq + 1;
-  }
-  return rows;
+/**
+ * The engagement entries of `author`'s feed from `fromSeq` through `toSeq`:
+ * only those leave the database (a busy channel is mostly messages and
+ * receipts, and reading all of them made every node start by reading its
+ * whole record).
+ */
+async function engagementRange(store: Store, channel: string, author: string, fromSeq: number, toSeq: number) {
+  return store.feedEntriesOfTypes(channel, author, fromSeq, toSeq, engagementTypeList);
 }
+
+const engagementTypeList = [...engagementTypes];
 
 /** The cached entries grown to `heads`, or undefined when the cache cannot be extended (a full read is due). */
 async function extend(
@@ -133,12 +133,10 @@ async function extend(
   for (const [author, head] of Object.entries(heads)) {
     const was = cached.heads[author];
     if (was && was.seq === head.seq) continue;
-    const rows = await feedRange(store, channel, author, (was?.seq ?? 0) + 1, head.seq);
     // The new entries must chain onto the cached head: otherwise this is not the feed we cached.
-    const first = rows[0];
+    const first = await store.getEntry(channel, author, (was?.seq ?? 0) + 1);
     if (!first || (JSON.parse(first.header) as { prev?: string | null }).prev !== (was?.id ?? null)) return undefined;
-    if (rows[rows.length - 1]!.seq !== head.seq) return undefined;
-    for (const row of rows) if (engagementTypes.has(row.type)) added.push(rowToEntry(row));
+    for (const row of await engagementRange(store, channel, author, first.seq, head.seq)) added.push(rowToEntry(row));
   }
   // Only receipts, messages, checkpoints…: the same array, so the fold of it is reused too.
   return added.length === 0 ? cached.entries : causalOrder([...cached.entries, ...added]);
@@ -175,14 +173,7 @@ async function readAll(
   heads: Record<string, { seq: number; id: string }>,
 ): Promise<RecordEntry[]> {
   const out: RecordEntry[] = [];
-  let after: { author: string; seq: number } | undefined;
-  for (;;) {
-    const page = await store.scan(channel, after, 1000);
-    if (page.length === 0) break;
-    for (const row of page)
-      if (engagementTypes.has(row.type) && row.seq <= (heads[row.author]?.seq ?? 0)) out.push(rowToEntry(row));
-    const last = page[page.length - 1]!;
-    after = { author: last.author, seq: last.seq };
-  }
+  for (const [author, head] of Object.entries(heads))
+    for (const row of await engagementRange(store, channel, author, 1, head.seq)) out.push(rowToEntry(row));
   return causalOrder(out);
 }

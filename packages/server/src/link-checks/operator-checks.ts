@@ -224,6 +224,52 @@ async function firstReaching(
   return time;
 }
 
+/**
+ * The index of the record up to `heads`, read without reading the record:
+ * the link checks and their answers by type, each feed's last heads from its
+ * head entry, and each check's first reaching entry per feed by bisection
+ * (heads only grow along a feed). It equals what streaming every entry
+ * through addEntry builds — which a node did at every start, reading its
+ * whole record — and grows the same way.
+ */
+async function freshIndex(store: Store, channel: string, heads: Record<string, { seq: number }>): Promise<CheckIndex> {
+  const index: CheckIndex = { seqs: {}, entries: [], checks: new Map(), reach: new Map(), stored: new Map() };
+  const upTo = (row: { author: string; seq: number }) => row.seq <= (heads[row.author]?.seq ?? 0);
+  for (const row of await store.entriesOfType(channel, 'link-check')) {
+    const e = rowToMetricEntry(row);
+    if (!upTo(e) || (e.body as CheckBody | undefined)?.kind !== 'operator') continue;
+    index.entries.push(e);
+    const list = index.checks.get(e.author) ?? [];
+    index.checks.set(e.author, list);
+    list.push(e);
+    index.stored.set(e.id, new Map());
+  }
+  for (const row of await store.entriesOfType(channel, 'link-check-answer')) {
+    const e = rowToMetricEntry(row);
+    const body = (e.body ?? {}) as AnswerBody;
+    if (upTo(e) && body.by !== 'node' && typeof body.check === 'string') index.entries.push(e);
+  }
+  for (const [feed, head] of Object.entries(heads)) {
+    index.seqs[feed] = head.seq;
+    const reach = new Map<string, { head: number; done: number }>();
+    index.reach.set(feed, reach);
+    const last = await store.getEntry(channel, feed, head.seq);
+    if (!last) continue;
+    for (const [of, reached] of Object.entries(rowToMetricEntry(last).heads ?? {})) {
+      if (of === feed) continue;
+      const list = index.checks.get(of) ?? [];
+      let done = 0;
+      while (done < list.length && list[done]!.seq <= reached) {
+        const check = list[done++]!;
+        const time = await firstReaching(store, channel, feed, head.seq, of, check.seq);
+        if (time !== undefined) index.stored.get(check.id)!.set(feed, time);
+      }
+      reach.set(of, { head: reached, done });
+    }
+  }
+  return index;
+}
+
 /** Adds one entry (each feed's in seq order) to the index. */
 async function addEntry(store: Store, channel: string, index: CheckIndex, e: MetricEntry): Promise<void> {
   index.seqs[e.author] = e.seq;
@@ -284,19 +330,7 @@ function indexOf(store: Store, channel: string): Promise<CheckIndex> {
 
 async function grow(store: Store, channel: string, known: CheckIndex | undefined): Promise<CheckIndex> {
   const heads = await store.heads(channel);
-  let index = known;
-  if (!index) {
-    const fresh: CheckIndex = { seqs: {}, entries: [], checks: new Map(), reach: new Map(), stored: new Map() };
-    let after: { author: string; seq: number } | undefined;
-    for (;;) {
-      const page = await store.scan(channel, after, 2000);
-      if (page.length === 0) break;
-      for (const row of page) await addEntry(store, channel, fresh, rowToMetricEntry(row));
-      const last = page[page.length - 1]!;
-      after = { author: last.author, seq: last.seq };
-    }
-    index = fresh;
-  }
+  const index = known ?? (await freshIndex(store, channel, heads));
   for (const [author, head] of Object.entries(heads)) {
     for (let seq = (index.seqs[author] ?? 0) + 1; seq <= head.seq; ) {
       const page = await store.range(channel, author, seq, Math.min(1000, head.seq - seq + 1));
