@@ -87,16 +87,24 @@ forEachDialect('deferred writes', (target) => {
     assert.equal(left.rows.length, 0);
   });
 
+  /** A DeferringClient of its own on a fresh schema holding table t (id, s); dropped after `body`. */
+  async function onOwnClient(body: (client: DeferringClient) => Promise<void>): Promise<void> {
+    const schema = (target.freshConfig() as { schema: string }).schema;
+    const client = new DeferringClient({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      await client.query(`create schema ${schema}; set search_path = ${schema}`);
+      await client.query('create table t (id integer primary key, s text)');
+      await body(client);
+    } finally {
+      await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+      await client.end();
+    }
+  }
+
   if (target.name === 'postgres') {
     it('holds deferred statements until the next statement that reads, then sends them in one message', async () => {
-      const db = await table();
-      await db.destroy();
-      const schema = (target.freshConfig() as { schema: string }).schema;
-      const client = new DeferringClient({ connectionString: pgUrl });
-      await client.connect();
-      try {
-        await client.query(`create schema ${schema}; set search_path = ${schema}`);
-        await client.query('create table t (id integer primary key, s text)');
+      await onOwnClient(async (client) => {
         const query = (text: string, values: unknown[] = []) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
         await query('begin');
@@ -126,21 +134,11 @@ forEachDialect('deferred writes', (target) => {
         await query('rollback');
         assert.equal(client.held, 0);
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 4);
-      } finally {
-        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-        await client.end();
-      }
+      });
     });
 
     it('prepares a statement on the server the second time it is sent, and prepares anew after the table changed', async () => {
-      const db = await table();
-      await db.destroy();
-      const schema = (target.freshConfig() as { schema: string }).schema;
-      const client = new DeferringClient({ connectionString: pgUrl });
-      await client.connect();
-      try {
-        await client.query(`create schema ${schema}; set search_path = ${schema}`);
-        await client.query('create table t (id integer primary key, s text)');
+      await onOwnClient(async (client) => {
         await client.query('insert into t values (1, $1)', ['one']);
         const query = (text: string, values: unknown[]) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -160,10 +158,7 @@ forEachDialect('deferred writes', (target) => {
           (await prepared()).map((r) => r.name),
           ['parley_0_0', 'parley_1_0'],
         );
-      } finally {
-        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-        await client.end();
-      }
+      });
     });
 
     it('prepares nothing on the server when told not to (PARLEY_DATABASE_PREPARE=0, for a pooler)', async () => {
