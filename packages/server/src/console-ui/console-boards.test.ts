@@ -5,7 +5,7 @@ import { examples } from '@parley/contract';
 import { verifyBundle } from '@parley/record';
 import type { Browser } from 'playwright-core';
 import { configFile } from '../config/node-config.js';
-import { cli, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
 import { apiAs, consoleUrl } from './_api.js';
 import { addUser, browserMissing, launch, screenshot, signIn } from './_browser.js';
 
@@ -33,11 +33,7 @@ describe('the forms, the record explorer and the links board in a browser', { sk
     channel = lastLine(
       await ok(['channel', 'propose', '--dir', us.dir, '--name', 'Defense hotline', '--members', 'us-js,cn-jsd']),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
       10_000,

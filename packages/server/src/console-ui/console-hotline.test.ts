@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { examples } from '@parley/contract';
 import type { Browser, Page } from 'playwright-core';
-import { cli, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
 import { type ApiClient, apiAs, consoleUrl } from './_api.js';
 import { addUser, browserMissing, hasChineseFont, launch, screenshot, signIn } from './_browser.js';
 
@@ -61,11 +61,7 @@ describe('two served nodes, operated through their consoles', { skip: missing ??
     channel = lastLine(
       await ok(['channel', 'propose', '--dir', us.dir, '--name', 'Defense hotline', '--members', 'us-js,cn-jsd']),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
       10_000,

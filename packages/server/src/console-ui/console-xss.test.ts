@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { examples } from '@parley/contract';
 import type { Browser, Page } from 'playwright-core';
-import { cli, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, eventually, initParties, liveStatus, ok, type Party, tempRoot } from '../test-util/nodes.js';
 import { type ApiClient, apiAs, consoleUrl } from './_api.js';
 import { addUser, browserMissing, launch, signIn } from './_browser.js';
 
@@ -35,11 +35,7 @@ describe('what a peer writes never runs in the console', { skip: missing ?? fals
     channel = lastLine(
       await ok(['channel', 'propose', '--dir', cn.dir, '--name', payload('channel name'), '--members', 'cn-jsd,us-js']),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', us.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(us, channel);
     await eventually(
       async () => (await liveStatus(cn.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
       10_000,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cli, control, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, cli, control, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
 import type { EngagementViews } from './fold.js';
 
 const lastLine = (out: string) => out.trim().split('\n').pop()!;
@@ -23,11 +23,7 @@ describe('parley act between two served nodes', () => {
     channel = lastLine(
       await ok(['channel', 'propose', '--dir', us.dir, '--name', 'Engagement', '--members', 'us-js,cn-jsd']),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(cn, channel);
     await eventually(async () => (await views(us)).charter !== undefined, 10_000, 'active at us-js');
   });
   after(async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
+  acceptOffer,
   cli,
   cliPath,
   eventually,
@@ -64,11 +65,7 @@ describe('the hotline between two served nodes', () => {
         'FLASH=1,IMMEDIATE=2,PRIORITY=3,ROUTINE=4',
       ]),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
       10_000,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cli, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, cli, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
 
 /** Sets a node's checkpoint policy in its config.json (before it serves). */
 function checkpointEvery(dir: string, entries: number, seconds: number): void {
@@ -28,11 +28,7 @@ describe('what a node does on its own', () => {
       .trim()
       .split('\n')
       .pop()!;
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel])).code === 0,
-      10_000,
-      'offer',
-    );
+    await acceptOffer(cn, channel);
   });
   after(async () => {
     await us?.node.stop();

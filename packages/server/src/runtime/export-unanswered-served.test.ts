@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { EngagementViews } from '../engagement/fold.js';
 import { forEachNodeDialect } from '../test-util/node-databases.js';
-import { cli, control, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { acceptOffer, cli, control, eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
 
 const lastLine = (out: string) => out.trim().split('\n').pop()!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,12 +30,8 @@ forEachNodeDialect('parley export --prove-unanswered between two served nodes', 
     channel = lastLine(
       await ok(['channel', 'propose', '--dir', us.dir, '--name', 'Silence', '--members', 'us-js,cn-jsd'], us.env),
     );
-    await eventually(
-      async () => (await cli(['channel', 'accept', '--dir', cn.dir, channel], cn.env)).code === 0,
-      10_000,
-      'offer',
-    );
-    await eventually(async () => (await views(us)).charter !== undefined, 10_000, 'active at us-js');
+    await acceptOffer(cn, channel);
+    await eventually(async () => (await views(us)).charter !== undefined, 20_000, 'active at us-js');
     const { charter } = await views(us);
     const mechanism = {
       id: 'dtl',
@@ -47,9 +43,9 @@ forEachNodeDialect('parley export --prove-unanswered between two served nodes', 
     const file = join(root, 'amend.json');
     writeFileSync(file, JSON.stringify({ charter: { ...charter, mechanisms: [mechanism] }, summary: 'Adds the DTL' }));
     const amendment = lastLine((await act(us, 'charter-amend', `@${file}`)).stdout);
-    await eventually(async () => (await views(cn)).amendments.length === 1, 10_000, 'amendment at cn-jsd');
+    await eventually(async () => (await views(cn)).amendments.length === 1, 20_000, 'amendment at cn-jsd');
     assert.equal((await act(cn, 'charter-accept', JSON.stringify({ amendment }))).code, 0);
-    await eventually(async () => (await views(us)).mechanisms.length === 1, 10_000, 'in force at us-js');
+    await eventually(async () => (await views(us)).mechanisms.length === 1, 20_000, 'in force at us-js');
   });
   after(async () => {
     await us?.node.stop();
@@ -58,7 +54,7 @@ forEachNodeDialect('parley export --prove-unanswered between two served nodes', 
   });
 
   it('refuses before the deadline; after it, writes a bundle that parley verify proves', async () => {
-    const deadline = new Date(Date.now() + 6_000).toISOString();
+    const deadline = new Date(Date.now() + 10_000).toISOString();
     const request = {
       mechanism: 'dtl',
       kind: 'call',
@@ -75,7 +71,7 @@ forEachNodeDialect('parley export --prove-unanswered between two served nodes', 
     const made = await act(us, 'request', JSON.stringify(request), '--json');
     assert.equal(made.code, 0, made.stderr);
     const id = (JSON.parse(made.stdout) as { id: string }).id;
-    await eventually(async () => (await views(cn)).requests.some((r) => r.id === id), 10_000, 'request at cn-jsd');
+    await eventually(async () => (await views(cn)).requests.some((r) => r.id === id), 20_000, 'request at cn-jsd');
 
     const early = await cli(['export', '--dir', us.dir, '--prove-unanswered', id], us.env);
     assert.notEqual(early.code, 0);
@@ -91,7 +87,7 @@ forEachNodeDialect('parley export --prove-unanswered between two served nodes', 
         const r = await cli(['export', '--dir', us.dir, '--prove-unanswered', id], us.env);
         return r.code === 0 ? r.stdout : undefined;
       },
-      10_000,
+      20_000,
       'a later entry of cn-jsd at us-js',
     );
     writeFileSync(file, exported);

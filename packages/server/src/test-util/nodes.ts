@@ -76,6 +76,8 @@ export class ServedNode {
   readonly env: NodeJS.ProcessEnv;
   #child: ChildProcess | undefined;
   log = '';
+  /** The nodes of this test process that serve now, for the logs a timed-out wait prints. */
+  static readonly running = new Set<ServedNode>();
 
   constructor(dir: string, env: NodeJS.ProcessEnv = {}) {
     this.dir = dir;
@@ -92,6 +94,8 @@ export class ServedNode {
       env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...this.env },
     });
     this.#child = child;
+    ServedNode.running.add(this);
+    child.once('exit', () => ServedNode.running.delete(this));
     child.stderr!.on('data', (d) => (this.log += d));
     return new Promise((resolve, reject) => {
       let out = '';
@@ -186,9 +190,34 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${servedLogs()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The tail of what each node serving now logged (warnings and worse): why a wait timed out. */
+function servedLogs(): string {
+  return [...ServedNode.running]
+    .map((n) => `\n--- log of the node serving ${n.dir} (last 4,000 characters):\n${n.log.slice(-4000) || '(nothing)'}`)
+    .join('');
+}
+
+/**
+ * `parley channel accept` at `party` once the offer has reached it: polls the
+ * CLI, and on timeout says what the last try printed and what the nodes logged.
+ */
+export async function acceptOffer(party: Party, channel: string, ms = 20_000): Promise<void> {
+  await eventually(
+    async () => {
+      const r = await cli(['channel', 'accept', '--dir', party.dir, channel], party.env);
+      if (r.code !== 0) throw new Error(`parley channel accept exited ${r.code}: ${r.stderr.trim()}`);
+      return true;
+    },
+    ms,
+    `the offer of ${channel} at ${party.party}`,
+  );
 }
 
 /** What `parley status --json` prints. */
