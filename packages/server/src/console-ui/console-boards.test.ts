@@ -36,7 +36,7 @@ describe('the forms, the record explorer and the links board in a browser', { sk
     await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
-      10_000,
+      20_000,
       'channel active',
     );
     await addUser(us.dir, 'ana', 'analyst');

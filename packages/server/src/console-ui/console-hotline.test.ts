@@ -64,7 +64,7 @@ describe('two served nodes, operated through their consoles', { skip: missing ??
     await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
-      10_000,
+      20_000,
       'channel active',
     );
     await addUser(us.dir, 'ops', 'operator');

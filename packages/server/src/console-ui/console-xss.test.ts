@@ -38,7 +38,7 @@ describe('what a peer writes never runs in the console', { skip: missing ?? fals
     await acceptOffer(us, channel);
     await eventually(
       async () => (await liveStatus(cn.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
-      10_000,
+      20_000,
       'channel active',
     );
     for (const [p, name, role] of [

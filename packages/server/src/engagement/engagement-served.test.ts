@@ -24,7 +24,7 @@ describe('parley act between two served nodes', () => {
       await ok(['channel', 'propose', '--dir', us.dir, '--name', 'Engagement', '--members', 'us-js,cn-jsd']),
     );
     await acceptOffer(cn, channel);
-    await eventually(async () => (await views(us)).charter !== undefined, 10_000, 'active at us-js');
+    await eventually(async () => (await views(us)).charter !== undefined, 20_000, 'active at us-js');
   });
   after(async () => {
     await us?.node.stop();
@@ -47,10 +47,10 @@ describe('parley act between two served nodes', () => {
     assert.equal(amend.code, 0, amend.stderr);
     assert.match(amend.stdout, /^charter-amend by cli as seq \d+ at /);
     const amendment = lastLine(amend.stdout);
-    await eventually(async () => (await views(cn)).amendments.length === 1, 10_000, 'amendment at cn-jsd');
+    await eventually(async () => (await views(cn)).amendments.length === 1, 20_000, 'amendment at cn-jsd');
     const accept = await act(cn, 'charter-accept', JSON.stringify({ amendment }));
     assert.equal(accept.code, 0, accept.stderr);
-    await eventually(async () => (await views(us)).mechanisms.length === 1, 10_000, 'in force at us-js');
+    await eventually(async () => (await views(us)).mechanisms.length === 1, 20_000, 'in force at us-js');
 
     const start = new Date(Date.now() + 7 * 24 * 3_600_000).toISOString();
     const request = {
@@ -68,7 +68,7 @@ describe('parley act between two served nodes', () => {
     const made = await act(us, 'request', JSON.stringify(request), '--json');
     assert.equal(made.code, 0, made.stderr);
     const id = (JSON.parse(made.stdout) as { id: string }).id;
-    await eventually(async () => (await views(cn)).requests.some((r) => r.id === id), 10_000, 'request at cn-jsd');
+    await eventually(async () => (await views(cn)).requests.some((r) => r.id === id), 20_000, 'request at cn-jsd');
     const wrong = await act(cn, 'request-accept', JSON.stringify({ request: id, slot: 9 }));
     assert.notEqual(wrong.code, 0);
     assert.match(
@@ -81,7 +81,7 @@ describe('parley act between two served nodes', () => {
     assert.equal(accepted.code, 0, accepted.stderr);
     const r = await eventually(
       async () => (await views(us)).requests.find((x) => x.id === id && x.state === 'accepted'),
-      10_000,
+      20_000,
       'accepted at us-js',
     );
     assert.equal(r.accepted?.slot.start, start);

@@ -68,7 +68,7 @@ describe('the hotline between two served nodes', () => {
     await acceptOffer(cn, channel);
     await eventually(
       async () => (await liveStatus(us.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
-      10_000,
+      20_000,
       'active at us-js',
     );
   });
@@ -111,7 +111,7 @@ describe('the hotline between two served nodes', () => {
     const flash = lastLine(released.stdout);
     await eventually(
       async () => (await log(cn)).some((l) => / us-js #2 message FLASH \[2\]/.test(l)),
-      10_000,
+      20_000,
       'FLASH at cn-jsd',
     );
     const ack = await cli(['ack', '--dir', cn.dir, '--channel', channel, '--as', 'duty', flash]);
@@ -133,7 +133,7 @@ describe('the hotline between two served nodes', () => {
     const flash = lastLine(r.stdout);
     await eventually(
       async () => (await log(cn)).some((l) => / us-js #\d+ message FLASH \[3\]/.test(l)),
-      10_000,
+      20_000,
       'at cn-jsd',
     );
     assert.match(

@@ -52,7 +52,7 @@ describe('faults: clock skew of ±1 h', () => {
         last = (await statusOf(p)).peers[0]!.link?.endpoints[0]?.offsetMs;
         return typeof last === 'number' && Math.abs(last - expected) < 5000 ? last : undefined;
       },
-      10_000,
+      20_000,
       `heartbeat offset ≈ ${expected} ms at ${p.party}`,
     ).catch((error) => {
       throw new Error(`${(error as Error).message} (last measured ${last} ms)`);
@@ -64,7 +64,7 @@ describe('faults: clock skew of ±1 h', () => {
     try {
       await eventually(
         async () => ((await store.peerHeads(channel, to.party))[from.party] ?? 0) >= seq,
-        10_000,
+        20_000,
         `${to.party}'s receipt for ${from.party} #${seq}`,
       );
     } finally {
@@ -83,7 +83,7 @@ describe('faults: clock skew of ±1 h', () => {
     ] as const) {
       await eventually(
         async () => (await logOf(holder)).some((l) => l.subject === subject),
-        10_000,
+        20_000,
         `${subject} at ${holder.party}`,
       );
       feedOf(await logOf(holder), author.party); // contiguous
@@ -103,7 +103,7 @@ describe('faults: clock skew of ±1 h', () => {
     assert.ok(Math.abs(skew + HOUR) < 60_000, `B stamps an hour behind (${skew} ms)`);
     assert.ok(Date.parse(fromB.time) < Date.now(), "B's entry is not ahead of A's clock");
     assert.deepEqual(await skewAlarms(a), [], 'nothing is ahead of A');
-    const atB = await eventually(async () => (await skewAlarms(b))[0], 10_000, 'clock-skew alarm at B');
+    const atB = await eventually(async () => (await skewAlarms(b))[0], 20_000, 'clock-skew alarm at B');
     assert.match(atB.message, /us-js seq \d+ is 36\d\d s ahead/);
     const [offsetA, offsetB] = [await offsetAt(a, -HOUR), await offsetAt(b, HOUR)];
     const say = `B behind: heartbeat offset at A ${(offsetA / 1000).toFixed(1)} s, at B ${(offsetB / 1000).toFixed(1)} s; at B: ${atB.message}`;
@@ -119,7 +119,7 @@ describe('faults: clock skew of ±1 h', () => {
     const { fromA, fromB } = await exchange('ahead');
     const skew = Date.parse(fromB.time) - Date.parse(fromA.time);
     assert.ok(Math.abs(skew - HOUR) < 60_000, `B stamps an hour ahead (${skew} ms)`);
-    const atA = await eventually(async () => (await skewAlarms(a))[0], 10_000, 'clock-skew alarm at A');
+    const atA = await eventually(async () => (await skewAlarms(a))[0], 20_000, 'clock-skew alarm at A');
     assert.match(atA.message, /^clock skew: cn-jsd seq \d+ is 3[56]\d\d s ahead of this node's clock$/);
     const [offsetA, offsetB] = [await offsetAt(a, HOUR), await offsetAt(b, -HOUR)];
     // B's feed never ran backwards across the jump of two hours; both feeds stay contiguous.

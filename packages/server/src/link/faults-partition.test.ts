@@ -68,8 +68,8 @@ describe('faults: partition by a blackholing TCP proxy, then heal', () => {
   it('goes through the proxies while the line is up', async () => {
     await send(a, 'before-a');
     await send(b, 'before-b');
-    await eventually(async () => ((await heads(b))[a.party] ?? 0) >= 1, 10_000, 'A → B through the proxy');
-    await eventually(async () => ((await heads(a))[b.party] ?? 0) >= 1, 10_000, 'B → A through the proxy');
+    await eventually(async () => ((await heads(b))[a.party] ?? 0) >= 1, 20_000, 'A → B through the proxy');
+    await eventually(async () => ((await heads(a))[b.party] ?? 0) >= 1, 20_000, 'B → A through the proxy');
     assert.ok(toA.connections > 0 && toB.connections > 0, 'the nodes dial the proxies');
   });
 

@@ -32,7 +32,7 @@ describe('faults: read-only database and full disk', () => {
     for (let i = 1; i <= 3; i++) await control(a.dir, 'send', { channel, subject: `ok-${i}`, text: 'x' });
     await eventually(
       async () => ((await control<StatusJson>(b.dir, 'status')).channels[0]!.heads[a.party] ?? 0) >= 3,
-      10_000,
+      20_000,
       'first messages at B',
     );
   });
@@ -127,7 +127,7 @@ describe('faults: read-only database and full disk', () => {
     assert.equal(sent.seq, feed.length + 1);
     await eventually(
       async () => (await logOf(a)).some((l) => l.subject === 'from-b-while-ro'),
-      10_000,
+      20_000,
       "B's message at A after the read-only spell",
     );
   });
@@ -179,7 +179,7 @@ describe('faults: read-only database and full disk', () => {
     assert.equal(sent.seq, feed.length + 1);
     await eventually(
       async () => ((await control<StatusJson>(b.dir, 'status')).channels[0]!.heads[a.party] ?? 0) >= sent.seq,
-      10_000,
+      20_000,
       'everything at B',
     );
     const atB = feedOf(await logOf(b), a.party);

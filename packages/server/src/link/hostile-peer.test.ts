@@ -185,7 +185,7 @@ describe('a hostile pinned peer', () => {
     channel = out.trim().split('\n').pop()!;
     await Promise.all(
       [cn, evil].map(async (p) => {
-        await eventually(async () => (await status(p.dir)).channels.find((c) => c.id === channel), 10_000, 'offer');
+        await eventually(async () => (await status(p.dir)).channels.find((c) => c.id === channel), 20_000, 'offer');
         await ok(['channel', 'accept', '--dir', p.dir, channel]);
       }),
     );
@@ -193,7 +193,7 @@ describe('a hostile pinned peer', () => {
       [us, cn].map((p) =>
         eventually(
           async () => (await status(p.dir)).channels.find((c) => c.id === channel && c.state === 'active'),
-          10_000,
+          20_000,
           `active at ${p.party}`,
         ),
       ),
@@ -327,7 +327,7 @@ describe('a hostile pinned peer', () => {
     assert.equal(ours.length, 1);
     assert.match(ours[0]!, /xx-evil #1 message IMMEDIATE \[17\] First and only$/);
     // us-js relays it to cn-jsd, whose receipt comes back; then the channel is quiet.
-    await eventually(async () => (await heads())['cn-jsd'] === 1, 10_000, "cn-jsd's receipt at us-js");
+    await eventually(async () => (await heads())['cn-jsd'] === 1, 20_000, "cn-jsd's receipt at us-js");
   });
 
   it('refuses a fork, keeps the proof and raises an alarm', async () => {

@@ -33,13 +33,13 @@ forEachNodeDialect('two nodes over pinned mutual TLS', (databases) => {
     assert.match(channel, /^[A-Za-z0-9_-]{43}$/);
     await eventually(
       async () => (await status(cn.dir, cn.env)).channels.find((c) => c.id === channel),
-      10_000,
+      20_000,
       'offer at cn-jsd',
     );
     assert.match(await ok(['channel', 'accept', '--dir', cn.dir, channel], cn.env), /active, signed by/);
     await eventually(
       async () => (await status(us.dir, us.env)).channels.find((c) => c.id === channel && c.state === 'active'),
-      10_000,
+      20_000,
       'active at us-js',
     );
   });
@@ -66,13 +66,13 @@ forEachNodeDialect('two nodes over pinned mutual TLS', (databases) => {
     const line = await eventually(
       async () =>
         (await ok(['log', '--dir', cn.dir, '--channel', channel], cn.env)).split('\n').find((l) => l.includes('FLASH')),
-      10_000,
+      20_000,
       'message at cn-jsd',
     );
     assert.match(line, /us-js #1 message FLASH \[1\] Intercept in progress/);
     await eventually(
       async () => (await status(us.dir, us.env)).channels[0]!.heads['cn-jsd']! >= 1,
-      10_000,
+      20_000,
       'receipt at us-js',
     );
     const log = await ok(['log', '--dir', us.dir, '--channel', channel], us.env);

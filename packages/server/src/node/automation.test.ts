@@ -43,13 +43,13 @@ describe('what a node does on its own', () => {
       await ok(['send', '--dir', us.dir, '--channel', channel, '--subject', `m${i}`, '--text', 'x']);
     const line = await eventually(
       async () => (await log(us)).find((l) => / us-js #\d+ checkpoint$/.test(l)),
-      10_000,
+      20_000,
       'checkpoint by us-js',
     );
     assert.match(line, / us-js #4 checkpoint$/, 'the checkpoint follows the three messages');
     await eventually(
       async () => (await log(us)).find((l) => / cn-jsd #\d+ cosign$/.test(l)),
-      10_000,
+      20_000,
       'cosign by cn-jsd',
     );
     const file = join(root, 'bundle.json');
@@ -62,7 +62,7 @@ describe('what a node does on its own', () => {
           /checkpoint \d+: us-js's feed had 3 entries \(root .*\); cosigned by cn-jsd at /.test(r.stdout)
         );
       },
-      10_000,
+      20_000,
       'cosigned checkpoint in the export',
     );
   });
@@ -71,7 +71,7 @@ describe('what a node does on its own', () => {
     await ok(['send', '--dir', cn.dir, '--channel', channel, '--subject', 'one', '--text', 'x']);
     await eventually(
       async () => (await log(cn)).find((l) => / cn-jsd #\d+ checkpoint$/.test(l)),
-      10_000,
+      20_000,
       'timed checkpoint by cn-jsd',
     );
   });
