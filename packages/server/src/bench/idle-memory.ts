@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { examples } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import pg from 'pg';
-import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
-import { eventually, initParties, ok, type Party, ServedNode } from '../test-util/nodes.js';
+import { eventually, initParties, type Party, ServedNode } from '../test-util/nodes.js';
+import { openChannel } from './link-pair.js';
 import { rssMb } from './measure.js';
 
 /**
@@ -68,17 +68,7 @@ async function build(n: number, dialect: string): Promise<State> {
   const served = await serveA(state);
   await b.node.start();
   try {
-    const offer = (await operations['channel-propose'](
-      { open: served.open, link: served.link },
-      { name: 'bench', members: 'us-js,cn-jsd' },
-    )) as { id: string };
-    await eventually(
-      async () => (await ok(['status', '--dir', b.dir, '--json'], env('cn-jsd'))).includes(offer.id),
-      20_000,
-      'offer',
-    );
-    await ok(['channel', 'accept', '--dir', b.dir, offer.id], env('cn-jsd'));
-    await eventually(async () => (await served.open.store.getChannel(offer.id))?.state === 'active', 20_000, 'active');
+    const offer = { id: await openChannel(served, b.dir, env('cn-jsd')) };
     const t0 = performance.now();
     let next = 0;
     let last = 0;

@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { examples, linkPrefix } from '@parley/contract';
+import { linkPrefix } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import pg from 'pg';
 import { linkRequest } from '../link/http-client.js';
-import { operations } from '../runtime/operations.js';
-import { type Serving, serve } from '../runtime/serve.js';
-import { eventually, initParties, ok, type Party } from '../test-util/nodes.js';
+import type { Serving } from '../runtime/serve.js';
+import { acknowledged, message, pair, pgUrl } from './link-pair.js';
 import { fsyncMs, percentile, printTable, type Row, rssMb, signVerifyMs } from './measure.js';
 
 /**
@@ -19,31 +18,6 @@ import { fsyncMs, percentile, printTable, type Row, rssMb, signVerifyMs } from '
  */
 const scale = Number(process.env.PARLEY_BENCH_SCALE ?? 1);
 const dialects = (process.env.PARLEY_BENCH_DB ?? 'sqlite,postgres').split(',');
-const pgUrl = process.env.PARLEY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function pair(root: string, dialect: string) {
-  const suffix = `${process.pid}_${Date.now()}`;
-  const envFor = (party: string): NodeJS.ProcessEnv =>
-    dialect === 'postgres'
-      ? { PARLEY_DATABASE_URL: pgUrl, PARLEY_DATABASE_SCHEMA: `parley_bench_${party.replace('-', '_')}_${suffix}` }
-      : {};
-  const [a, b] = (await initParties(root, ['us-js', 'cn-jsd'], envFor)) as [Party, Party];
-  Object.assign(process.env, envFor('us-js'));
-  const served: Serving = await serve(a.dir, { heartbeatMs: 1000 });
-  await b.node.start();
-  const offer = (await operations['channel-propose'](
-    { open: served.open, link: served.link },
-    { name: 'bench', members: 'us-js,cn-jsd' },
-  )) as { id: string };
-  await eventually(
-    async () => (await ok(['status', '--dir', b.dir, '--json'], envFor('cn-jsd'))).includes(offer.id),
-    20_000,
-    'offer',
-  );
-  await ok(['channel', 'accept', '--dir', b.dir, offer.id], envFor('cn-jsd'));
-  await eventually(async () => (await served.open.store.getChannel(offer.id))?.state === 'active', 20_000, 'active');
-  return { a, b, served, channel: offer.id, envFor };
-}
 
 /** Starts bench/echo-server.js serving with `serverDir`'s TLS identity to `clientDir`'s; resolves with its address. */
 function startEcho(serverDir: string, clientDir: string): Promise<{ base: string; child: ChildProcess }> {
@@ -62,39 +36,6 @@ function startEcho(serverDir: string, clientDir: string): Promise<{ base: string
     );
   });
 }
-
-/** Resolves when B's signed heads show it holds A's feed up to `seq`. */
-function acknowledged(served: Serving, channel: string, seq: number): Promise<void> {
-  return new Promise((resolve) => {
-    const check = async () => {
-      const heads = await served.open.store.peerHeads(channel, 'cn-jsd');
-      if ((heads['us-js'] ?? 0) >= seq) {
-        served.open.node.events.off('appended', listener);
-        resolve();
-      }
-    };
-    const listener = (e: { author: string }) => {
-      if (e.author === 'cn-jsd') void check();
-    };
-    served.open.node.events.on('appended', listener);
-    void check();
-  });
-}
-
-/**
- * A plain hotline message. No attachment: the example's names a file this
- * node does not hold, and every copy would set the peer fetching it (404s
- * and retries) — attachment transfer, not the link's entries, would be timed.
- */
-const message = (precedence: string, i: number) =>
-  ({
-    ...examples.message,
-    precedence,
-    subject: `bench ${i}`,
-    serial: i,
-    attachments: [],
-    translation: undefined,
-  }) as unknown as JsonValue;
 
 /** Appends `n` entries with up to `concurrency` in flight (group commit); returns the last seq. */
 async function appendMany(

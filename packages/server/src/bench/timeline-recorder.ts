@@ -1,0 +1,92 @@
+/**
+ * Records when each step of a node's work starts and ends, for
+ * `bench/flash-timeline.ts`: loaded into a process with `--import`, or
+ * imported, it notes (microseconds on the machine's clock, comparable across
+ * processes) every Ed25519 signature and verification, every SQLite `begin`
+ * and `commit`, and the starts and ends of HTTP requests as Node's own
+ * diagnostics channels report them. The marks are written as JSON to
+ * `$PARLEY_TIMELINE_DIR/<pid>.json` when the process exits.
+ *
+ * A benchmark tool, never loaded by a node otherwise: it wraps `crypto.sign`,
+ * `crypto.verify` and better-sqlite3's `prepare` to see them, which costs a
+ * few microseconds a call.
+ */
+import crypto from 'node:crypto';
+import dc from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+
+/** One mark: [microseconds since the epoch, name]. */
+export type Mark = [number, string];
+
+const marks: Mark[] = [];
+const clock = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+/** Notes `name` now. */
+export function mark(name: string): void {
+  marks.push([clock(), name]);
+}
+
+/** The marks so far (for tests). */
+export function recorded(): readonly Mark[] {
+  return marks;
+}
+
+let installed = false;
+
+/** Starts recording in this process (once); the marks go to `dir` at exit when given, else stay in memory. */
+export function install(dir: string | undefined): void {
+  if (installed) return;
+  installed = true;
+  for (const [channel, name] of [
+    ['http.client.request.start', 'http-client-sent'],
+    ['http.client.response.finish', 'http-client-answered'],
+    ['http.server.request.start', 'http-server-received'],
+    ['http.server.response.finish', 'http-server-answered'],
+  ] as const) {
+    dc.subscribe(channel, () => mark(name));
+  }
+  const { sign, verify } = crypto;
+  crypto.sign = ((...args: Parameters<typeof sign>) => {
+    mark('sign<');
+    try {
+      return sign(...args);
+    } finally {
+      mark('sign>');
+    }
+  }) as typeof sign;
+  crypto.verify = ((...args: Parameters<typeof verify>) => {
+    mark('verify<');
+    try {
+      return verify(...args);
+    } finally {
+      mark('verify>');
+    }
+  }) as typeof verify;
+  // ESM imports of node:crypto (`import { sign } from 'node:crypto'`) see the wrappers from now on.
+  syncBuiltinESMExports();
+  const Database = createRequire(import.meta.url)('better-sqlite3') as {
+    prototype: { prepare(sql: string): { run(...args: unknown[]): unknown } };
+  };
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: unknown, sql: string) {
+    const statement = prepare.call(this, sql);
+    const step = /^\s*(begin|commit)\b/i.exec(sql)?.[1]?.toLowerCase();
+    if (step) {
+      const run = statement.run;
+      statement.run = function (this: unknown, ...args: unknown[]) {
+        mark(`${step}<`);
+        try {
+          return run.apply(this, args);
+        } finally {
+          mark(`${step}>`);
+        }
+      };
+    }
+    return statement;
+  };
+  if (dir) process.on('exit', () => writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(marks)));
+}
+
+if (process.env.PARLEY_TIMELINE_DIR) install(process.env.PARLEY_TIMELINE_DIR);
