@@ -33,6 +33,18 @@ export function recorded(): readonly Mark[] {
   return marks;
 }
 
+/** `fn`, marking `name<` before each call and `name>` after it. */
+function timed<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    mark(`${name}<`);
+    try {
+      return fn(...args);
+    } finally {
+      mark(`${name}>`);
+    }
+  };
+}
+
 let installed = false;
 
 /** Starts recording in this process (once); the marks go to `dir` at exit when given, else stay in memory. */
@@ -47,23 +59,8 @@ export function install(dir: string | undefined): void {
   ] as const) {
     dc.subscribe(channel, () => mark(name));
   }
-  const { sign, verify } = crypto;
-  crypto.sign = ((...args: Parameters<typeof sign>) => {
-    mark('sign<');
-    try {
-      return sign(...args);
-    } finally {
-      mark('sign>');
-    }
-  }) as typeof sign;
-  crypto.verify = ((...args: Parameters<typeof verify>) => {
-    mark('verify<');
-    try {
-      return verify(...args);
-    } finally {
-      mark('verify>');
-    }
-  }) as typeof verify;
+  crypto.sign = timed('sign', crypto.sign) as typeof crypto.sign;
+  crypto.verify = timed('verify', crypto.verify) as typeof crypto.verify;
   // ESM imports of node:crypto (`import { sign } from 'node:crypto'`) see the wrappers from now on.
   syncBuiltinESMExports();
   const Database = createRequire(import.meta.url)('better-sqlite3') as {
@@ -73,17 +70,7 @@ export function install(dir: string | undefined): void {
   Database.prototype.prepare = function (this: unknown, sql: string) {
     const statement = prepare.call(this, sql);
     const step = /^\s*(begin|commit)\b/i.exec(sql)?.[1]?.toLowerCase();
-    if (step) {
-      const run = statement.run;
-      statement.run = function (this: unknown, ...args: unknown[]) {
-        mark(`${step}<`);
-        try {
-          return run.apply(this, args);
-        } finally {
-          mark(`${step}>`);
-        }
-      };
-    }
+    if (step) statement.run = timed(step, statement.run.bind(statement));
     return statement;
   };
   if (dir) process.on('exit', () => writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(marks)));
