@@ -9,13 +9,16 @@
  *
  * A benchmark tool, never loaded by a node otherwise: it wraps `crypto.sign`,
  * `crypto.verify` and better-sqlite3's `prepare` to see them, which costs a
- * few microseconds a call.
+ * few microseconds a call. Main threads only: what a worker does (the
+ * signature pool verifying a large batch) is not marked; a lone FLASH entry
+ * is verified on the main thread.
  */
 import crypto from 'node:crypto';
 import dc from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 /** One mark: [microseconds since the epoch, name]. */
 export type Mark = [number, string];
@@ -76,4 +79,5 @@ export function install(dir: string | undefined): void {
   if (dir) process.on('exit', () => writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(marks)));
 }
 
-if (process.env.PARLEY_TIMELINE_DIR) install(process.env.PARLEY_TIMELINE_DIR);
+// Main threads only: a worker (the signature pool) shares the process id, and its file would replace the node's.
+if (process.env.PARLEY_TIMELINE_DIR && isMainThread) install(process.env.PARLEY_TIMELINE_DIR);
