@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParleyError } from '@parley/contract';
 import { accountsFor } from '../accounts/accounts-for.js';
 import { run } from '../cli/run.js';
 import { readNodeConfig } from '../config/node-config.js';
+import { freePort } from '../runtime/free-port.js';
 import { openNode } from '../runtime/open-node.js';
 import { dataFiles } from '../runtime/paths.js';
 import { type DemoRole, demoRoles, type Side } from './scenario.js';
@@ -35,17 +35,6 @@ export interface Login {
 export const nodeDir = (root: string, side: Side) => join(root, side);
 
 export const userName = (side: Side, role: DemoRole) => `${demoParties[side].prefix}-${role}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const quiet = { out: () => {}, err: (t: string) => process.stderr.write(`${t}\n`), interactive: false };
 

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../runtime/free-port.js';
 
 export const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -33,37 +33,7 @@ export async function ok(args: string[], env: NodeJS.ProcessEnv = {}): Promise<s
   return r.stdout;
 }
 
-/**
- * A free TCP port on 127.0.0.1 for a node a test starts later: probed, then
- * released. Taken below Linux's ephemeral range (32768–60999), which the
- * kernel's listen(0) would choose from: there an outgoing connection (to
- * PostgreSQL, to a peer) could take the port as its local one before the
- * node binds it — a test failed with EADDRINUSE that way. Random, and never
- * the same twice in a process, so parallel tests rarely meet.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = PORTS_FROM + Math.floor(Math.random() * (PORTS_TO - PORTS_FROM));
-    if (handedOut.has(port)) continue;
-    if (await canListen(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port between ${PORTS_FROM} and ${PORTS_TO}`);
-}
-
-const PORTS_FROM = 20_000;
-const PORTS_TO = 32_768;
-const handedOut = new Set<number>();
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+export { freePort };
 
 export function tempRoot(): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'parley-nodes-'));
