@@ -15,6 +15,7 @@ import type { StoredEntryRow } from '../store/store.js';
 import { Backoff, Waker } from './backoff.js';
 import { linkRequest } from './http-client.js';
 import { type EndpointStatus, newEndpoint, recordFailure, recordSuccess } from './link-state.js';
+import type { RecentRows } from './recent-rows.js';
 import { entriesJson } from './wire.js';
 
 export interface PeerLinkOptions {
@@ -28,6 +29,8 @@ export interface PeerLinkOptions {
   onHeartbeat?: (peer: string, channels: string[]) => void;
   requestTimeoutMs?: number;
   maxBackoffMs?: number;
+  /** Rows just written, shared by the node's links: a batch found there is not read from the store. */
+  recent?: RecentRows;
 }
 
 interface Batch {
@@ -286,7 +289,10 @@ export class PeerLink {
         const from = held + 1;
         if (author === this.peer || head.seq < from) continue;
         if (fullOnly && head.seq - from + 1 < limits.batchEntries) continue;
-        const fetched = await store.range(row.id, author, from, limits.batchEntries);
+        const to = Math.min(head.seq, from + limits.batchEntries - 1);
+        const fetched =
+          this.#o.recent?.range(row.id, author, from, to) ??
+          (await store.range(row.id, author, from, limits.batchEntries));
         const rows = fit(fetched);
         if (rows.length === 0) continue;
         const full = rows.length < fetched.length || rows.length === limits.batchEntries;

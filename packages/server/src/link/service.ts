@@ -8,6 +8,7 @@ import type { ParleyNode } from '../node/node.js';
 import { BlobFetcher } from './blob-fetcher.js';
 import { linkRequest } from './http-client.js';
 import { PeerLink } from './peer-link.js';
+import { RecentRows } from './recent-rows.js';
 import { createLinkServer } from './server.js';
 
 /** A pinned peer as the link needs it. */
@@ -46,6 +47,8 @@ export class LinkService {
   blobs: BlobFetcher | undefined;
   readonly #peers = new Map<string, LinkPeer>();
   readonly #o: LinkServiceOptions;
+  /** What was just written, as the 'appended' events hand it over: pushes take it unread (decision 0023). */
+  readonly #recent = new RecentRows();
   #server: FastifyInstance | undefined;
   #address = '';
 
@@ -87,6 +90,7 @@ export class LinkService {
     });
     this.blobs.start();
     node.events.on('appended', (e) => {
+      if (e.rows) this.#recent.add(e.rows);
       for (const link of this.links.values()) {
         if (e.answering === link.peer) link.handedOver(e.channel, e.author, e.toSeq);
         else if (link.peer !== e.author || e.own) link.poke();
@@ -105,6 +109,7 @@ export class LinkService {
       agent: peer.agent,
       log: this.#o.log,
       heartbeatMs: this.#o.heartbeatMs,
+      recent: this.#recent,
       onHeartbeat: (party, channels) => void this.#reoffer(party, channels),
       ...(this.#o.maxBackoffMs ? { maxBackoffMs: this.#o.maxBackoffMs } : {}),
     });

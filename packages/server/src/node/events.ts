@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { StoredEntryRow } from '../store/store.js';
 
 /** Something new in the record: the link pushes it, consoles show it. */
 export interface AppendedEvent {
@@ -17,6 +18,12 @@ export interface AppendedEvent {
    * push answer, so its link need not push it again (see PeerLink.handedOver).
    */
   answering?: string;
+  /**
+   * The entries fromSeq…toSeq as stored, when the writer has them (it just
+   * wrote them): listeners that need the rows (the consoles' relay, the link's
+   * push) take them from here rather than reading them back (decision 0023).
+   */
+  rows?: readonly StoredEntryRow[];
 }
 
 /** One entry newly held (written here or taken from a peer), for consoles. */

@@ -12,11 +12,11 @@ import type { Capabilities, StoreDialect } from './capabilities.js';
 import type { Database, EntriesTable, FeedsTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
 import { feedRow, maxSerial } from './entry-queries.js';
-import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert } from './entry-rows.js';
+import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert, toStoredRow } from './entry-rows.js';
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
 import { GROUP_ROWS, Prepared } from './prepared.js';
 import { project } from './projections.js';
-import type { Alongside, BuildAfterBatch, BuildOwn, LockedFeed } from './store.js';
+import type { Alongside, BatchWritten, BuildAfterBatch, BuildOwn, LockedFeed, Seal, StoredEntryRow } from './store.js';
 import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -50,18 +50,19 @@ export async function appendBatch(
   feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
   own: { author: string; build: BuildAfterBatch } | undefined,
   storedAt: string,
-): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined> {
+): Promise<BatchWritten | undefined> {
   const prepared = feeds
     .filter((f) => f.entries.length > 0)
     .map((f) => ({ feed: { channel, author: f.author }, rows: f.entries.map(fromAccepted) }));
   if (prepared.length === 0 && !own) return undefined;
   return writeTransaction(dialect, async (trx) => {
+    const stored: Record<string, StoredEntryRow[]> = {};
     for (const { feed, rows } of prepared) {
       const row = await lockFeed(trx, dialect.caps, channel, feed.author);
       checkPlace(feed, row, rows);
-      await appendLocked(trx, row, rows, storedAt);
+      stored[feed.author] = await appendLocked(trx, row, rows, storedAt);
     }
-    if (!own) return undefined;
+    if (!own) return { rows: stored };
     const feed = { channel, author: own.author };
     const row = await lockFeed(trx, dialect.caps, channel, own.author);
     const others = await otherHeads.execute(trx, [{ channel, author: own.author }]);
@@ -72,9 +73,9 @@ export async function appendBatch(
       throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
     }
     checkPlace(feed, row, [entry]);
-    await appendLocked(trx, row, [entry], storedAt);
+    stored[own.author] = await appendLocked(trx, row, [entry], storedAt);
     const { seq, time } = built.entry.header;
-    return { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } };
+    return { rows: stored, own: { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } } };
   });
 }
 
@@ -108,17 +109,25 @@ export async function appendOwnBatch(
   builds: ReadonlyArray<BuildOwn>,
   storedAt: string,
   alongside?: Alongside,
-): Promise<Array<{ id: string; entry: SignedEntry }>> {
+  seal?: Seal,
+): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
   return writeTransaction(dialect, async (trx) => {
     const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
     let head = headOf(row);
     const locked = lockedFeed(trx, feed);
-    const built: Array<{ id: string; entry: SignedEntry }> = [];
+    let built: Array<{ id: string; entry: SignedEntry }> = [];
     for (const build of builds) {
       const b = await build(head, locked.feed);
       locked.built(b.entry);
       head = { seq: b.entry.header.seq, id: b.id, time: b.entry.header.time };
       built.push(b);
+    }
+    if (seal) {
+      const sealed = await seal(built);
+      if (sealed.length !== built.length || sealed.some((s, i) => s.id !== built[i]!.id)) {
+        throw new ParleyError('PARLEY_E_HEADER', { reason: 'sealing changed the entries built' });
+      }
+      built = sealed;
     }
     const entries = built.map((b) => fromSigned(b.id, b.entry));
     for (const [i, entry] of entries.entries()) {
@@ -127,9 +136,9 @@ export async function appendOwnBatch(
       }
     }
     checkPlace(feed, row, entries);
-    await appendLocked(trx, row, entries, storedAt);
+    const rows = await appendLocked(trx, row, entries, storedAt);
     if (alongside) await alongside(trx, built);
-    return built;
+    return built.map((b, i) => ({ ...b, row: rows[i]! }));
   });
 }
 
@@ -200,19 +209,20 @@ function checkPlace(feed: { channel: string; author: string }, row: FeedRow, ent
   }
 }
 
-/** Entries, their Merkle nodes, the new head and the projections: all in the caller's transaction. */
+/**
+ * Entries, their Merkle nodes, the new head and the projections: all in the
+ * caller's transaction. Returns the entries' rows as written (what reading
+ * them back would give once the transaction commits).
+ */
 async function appendLocked(
   trx: Kysely<Database>,
   row: FeedRow,
   entries: readonly EntryToStore[],
   storedAt: string,
-): Promise<void> {
+): Promise<StoredEntryRow[]> {
   const { channel, author } = row;
-  for (const batch of chunks(entries))
-    await insertEntries.execute(
-      trx,
-      batch.map((e) => toInsert(e, storedAt)),
-    );
+  const inserted = entries.map((e) => toInsert(e, storedAt));
+  for (const batch of chunks(inserted)) await insertEntries.execute(trx, batch);
   const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
   const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
   await insertNodes(trx, channel, author, nodes);
@@ -222,6 +232,7 @@ async function appendLocked(
     { channel, author, seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, treeSize: tree.size },
   ]);
   await project(trx, entries);
+  return inserted.map(toStoredRow);
 }
 
 const feedRowForUpdate = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>

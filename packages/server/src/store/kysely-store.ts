@@ -22,12 +22,14 @@ import { rebuildProjections } from './rebuild.js';
 import type {
   AlarmRow,
   Alongside,
+  BatchWritten,
   BuildAfterBatch,
   BuildOwn,
   ChannelRow,
   CheckpointRow,
   ForkRow,
   PeerRow,
+  Seal,
   Store,
   StoredEntryRow,
 } from './store.js';
@@ -118,7 +120,7 @@ export class KyselyStore implements Store {
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
-  ): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined> {
+  ): Promise<BatchWritten | undefined> {
     return this.#io('write', () => appendBatch(this.#d, channel, feeds, own, storedAt));
   }
 
@@ -137,8 +139,9 @@ export class KyselyStore implements Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
-  ): Promise<Array<{ id: string; entry: SignedEntry }>> {
-    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside));
+    seal?: Seal,
+  ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
+    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside, seal));
   }
 
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined> {

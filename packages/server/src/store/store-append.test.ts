@@ -88,11 +88,17 @@ forEachDialect('store appends', (t) => {
       },
       storedAt,
     );
-    assert.ok(written);
+    assert.ok(written?.own);
     // The receipt was built seeing the batch's feed as the batch left it, and the stored ones.
     assert.deepEqual(seen, { 'jp-jso': headOf(jp[1]!), 'us-js': headOf(us[2]!) });
-    assert.deepEqual(written.heads, await store.heads(channel));
-    assert.deepEqual(written.heads['cn-jsd'], headOf(written));
+    assert.deepEqual(written.own.heads, await store.heads(channel));
+    assert.deepEqual(written.own.heads['cn-jsd'], headOf(written.own));
+    // The rows handed back are the rows stored, byte for byte (the link and the consoles use them unread).
+    assert.deepEqual(written.rows, {
+      'us-js': await store.range(channel, 'us-js', 1, 10),
+      'cn-jsd': await store.range(channel, 'cn-jsd', 1, 10),
+    });
+    assert.equal(written.rows['us-js']!.length, 3);
   });
 
   it('refuses a gap, naming the stored head, and writes nothing', async () => {

@@ -36,6 +36,11 @@ forEachDialect('message serials under the feed lock', (t) => {
       [2, undefined, 3],
     );
     assert.equal(await store.maxSerial(channel, 'us-js'), 3);
+    // Each entry comes back with its row exactly as stored.
+    assert.deepEqual(
+      written.map((w) => w.row),
+      await store.range(channel, 'us-js', 2, 10),
+    );
   });
 
   it('finds the highest serial by descending an index, not by reading every message of the author', async () => {

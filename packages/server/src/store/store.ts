@@ -30,6 +30,15 @@ export type BuildOwn = (
 ) => { id: string; entry: SignedEntry } | Promise<{ id: string; entry: SignedEntry }>;
 
 /**
+ * Signs a group of own entries built unsigned (empty `sig`; see
+ * Store.appendOwnBatch), all together: returns them, in order, signed. The
+ * ids stay as built (they do not depend on the signatures).
+ */
+export type Seal = (
+  built: ReadonlyArray<{ id: string; entry: SignedEntry }>,
+) => Promise<Array<{ id: string; entry: SignedEntry }>>;
+
+/**
  * Builds one own entry (a receipt) at the end of a batch (see Store.appendBatch):
  * given the own feed's locked head and the heads of the other feeds as the
  * batch left them.
@@ -38,6 +47,16 @@ export type BuildAfterBatch = (
   head: FeedHead | undefined,
   others: Record<string, FeedHead>,
 ) => { id: string; entry: SignedEntry };
+
+/**
+ * What Store.appendBatch wrote (undefined if nothing): each feed's rows as
+ * stored, by author (the own entry's under its author), and what `own` built
+ * with every feed's head as the transaction left them.
+ */
+export interface BatchWritten {
+  rows: Record<string, StoredEntryRow[]>;
+  own?: { id: string; entry: SignedEntry; heads: Record<string, FeedHead> };
+}
 
 /**
  * The node's storage port. Two implementations share one Kysely code path:
@@ -88,16 +107,17 @@ export interface Store {
    * verified entries of each feed in `feeds`, each as appendEntries (same
    * checks, same errors), then, when `own` is given, one own entry built on
    * the own feed's head under its lock, seeing the other feeds' heads as the
-   * batch left them. Returns what `own` built, with every feed's head as the
-   * transaction left them (read under the locks, so a push can be answered
-   * without reading them again). All or nothing.
+   * batch left them. Returns the rows written, by feed, and what `own` built,
+   * with every feed's head as the transaction left them (read under the
+   * locks, so a push can be answered without reading them again). All or
+   * nothing.
    */
   appendBatch(
     channel: string,
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
-  ): Promise<{ id: string; entry: SignedEntry; heads: Record<string, FeedHead> } | undefined>;
+  ): Promise<BatchWritten | undefined>;
   /**
    * Appends one entry the caller builds from the current head, under a lock
    * that serialises every writer of this feed, also across processes
@@ -117,7 +137,11 @@ export interface Store {
    * each `build` seeing the head the previous one made. All or nothing.
    * `alongside`, if given, runs in the same transaction after the entries
    * are appended (rows that must commit with them, e.g. audit rows:
-   * docs/decisions/0017); if it throws, nothing is written.
+   * docs/decisions/0017); if it throws, nothing is written. Each entry comes
+   * back with its row as stored (handed to the link and the consoles, which
+   * need not read it back: docs/decisions/0023). `seal`, if given, signs
+   * the entries the builds made unsigned, all together, before they are
+   * stored (decision 0023).
    */
   appendOwnBatch(
     channel: string,
@@ -125,7 +149,8 @@ export interface Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
-  ): Promise<Array<{ id: string; entry: SignedEntry }>>;
+    seal?: Seal,
+  ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>>;
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
   /** Entries of one feed with seq ≥ fromSeq, ascending, at most `limit`. */

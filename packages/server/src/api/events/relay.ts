@@ -6,7 +6,8 @@ const relayed = new WeakSet<ParleyNode>();
 
 /**
  * Derives the per-entry events (`entry`, `receipt`, `ack`) from the node's
- * `appended` events, reading the appended range from the store once. Idempotent
+ * `appended` events, from the rows they carry (or, when they carry none,
+ * reading the appended range from the store once). Idempotent
  * per node. Events of one feed keep their order (one chain per node).
  */
 export function relayEntries(node: ParleyNode): void {
@@ -33,7 +34,9 @@ async function emitEntries(node: ParleyNode, e: AppendedEvent): Promise<void> {
   // Nobody listening (no console stream open): nothing to read the entries for.
   const { events } = node;
   if (events.listenerCount('entry') + events.listenerCount('receipt') + events.listenerCount('ack') === 0) return;
-  const rows = await node.store.range(e.channel, e.author, e.fromSeq, e.toSeq - e.fromSeq + 1);
+  // The writer's rows when it handed them over (decision 0023), else read back.
+  const count = e.toSeq - e.fromSeq + 1;
+  const rows = e.rows?.length === count ? e.rows : await node.store.range(e.channel, e.author, e.fromSeq, count);
   for (const row of rows) {
     const base = { channel: row.channel, author: row.author, seq: row.seq, id: row.id, own: e.own, time: row.time };
     const body = JSON.parse(row.body) as Record<string, unknown>;
