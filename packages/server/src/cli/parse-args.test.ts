@@ -21,6 +21,15 @@ describe('CLI arguments with ids that start with "-"', () => {
     assert.deepEqual(positionals, [id, 'second', '--third']);
   });
 
+  it('takes an id that starts with "--" as a value or a positional (one in 4,096 does)', () => {
+    const twice = '--yhxZmbjVLorjdaoWpgGHcXCDe2rr-Pd_N-1C7Hgt8';
+    const asValue = parseArgs({ args: ['--dir', 'D', '--channel', twice], options });
+    assert.deepEqual({ ...asValue.values }, { dir: 'D', channel: twice });
+    const asPositional = parseArgs({ args: ['--dir', 'D', twice, '--json'], options, allowPositionals: true });
+    assert.deepEqual({ ...asPositional.values }, { dir: 'D', json: true });
+    assert.deepEqual(asPositional.positionals, [twice]);
+  });
+
   it('still refuses unknown options and a missing value', () => {
     assert.throws(() => parseArgs({ args: ['--nope'], options }), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
     assert.throws(() => parseArgs({ args: ['--dir'], options }), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
