@@ -27,12 +27,8 @@ export interface IngestResult {
   resent: Map<string, number>;
 }
 
-/**
- * Batches at least this long verify new entries' signatures on the worker
- * pool: a push of 16 entries costs about 1.8 ms of verification on a slow
- * machine, the round trip to a worker a tenth of that (decision 0023).
- */
-const PARALLEL_FROM = 16;
+/** Batches at least this long verify new entries' signatures on the worker pool. */
+const PARALLEL_FROM = 64;
 
 let pool: SignaturePool | undefined;
 
