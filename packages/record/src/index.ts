@@ -40,7 +40,6 @@ export {
   type EntryHeader,
   entryId,
   entrySigningMessage,
-  entryToSign,
   type Head,
   headerHash,
   type SignedEntry,
@@ -61,7 +60,6 @@ export {
   SignaturePool,
   SignatureQueue,
   verifyFeedParallel,
-  workerExecArgv,
 } from './feed/parallel.js';
 export { canonicalBytes, canonicalize, type JsonValue, parseJson } from './jcs/index.js';
 export { KeyHistory, type KeyRange, type KeyTable } from './keys/key-history.js';

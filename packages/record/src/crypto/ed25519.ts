@@ -15,12 +15,6 @@ export interface Signer {
   readonly publicKey: Uint8Array;
   /** Ed25519 signature (64 bytes) over `message`. */
   sign(message: Uint8Array): Uint8Array;
-  /**
-   * Optional: the signatures of several messages, in order, each what `sign`
-   * would give, possibly made off the calling thread (a node signing a group
-   * commit's entries on a worker). Callers without it sign one by one.
-   */
-  signMany?(messages: readonly Uint8Array[]): Promise<Uint8Array[]>;
 }
 
 /** A Signer over an in-memory Ed25519 key. */

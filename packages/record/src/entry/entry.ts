@@ -31,10 +31,10 @@ export interface SignedEntry {
 
 const entryPrefix = utf8.encode(domains.entry);
 
-const keyTexts = new WeakMap<Pick<Signer, 'publicKey'>, string>();
+const keyTexts = new WeakMap<Signer, string>();
 
 /** The signer's public key as a header names it, encoded once per signer. */
-function keyText(signer: Pick<Signer, 'publicKey'>): string {
+function keyText(signer: Signer): string {
   let text = keyTexts.get(signer);
   if (text === undefined) {
     text = toBase64url(signer.publicKey);
@@ -81,22 +81,6 @@ export function bodyHash(body: JsonValue): string {
  *   time: new Date().toISOString(), type: 'receipt', body: {} }, signer);
  */
 export function signEntry(draft: EntryDraft, signer: Signer): { id: string; entry: SignedEntry } {
-  const { id, entry, message } = entryToSign(draft, signer);
-  return { id, entry: { ...entry, sig: toBase64url(signer.sign(message)) } };
-}
-
-/**
- * An entry made ready for `signer` to sign, without signing it: its header
- * (body hash, the signer's key) and id, the entry with an empty `sig`, and the
- * message its signature must cover. For signing many entries together, e.g.
- * off the calling thread (Signer.signMany); signEntry is this plus one
- * signature. The id does not depend on the signature, so entries can be
- * chained (`prev`) before any of them is signed.
- */
-export function entryToSign(
-  draft: EntryDraft,
-  signer: Pick<Signer, 'publicKey'>,
-): { id: string; entry: SignedEntry; message: Uint8Array } {
   const header: EntryHeader = {
     v: 1,
     channel: draft.channel,
@@ -115,5 +99,6 @@ export function entryToSign(
   const message = Buffer.allocUnsafe(entryPrefix.byteLength + 32);
   message.set(entryPrefix, 0);
   message.write(id, entryPrefix.byteLength, 32, 'base64url');
-  return { id, entry: { header, sig: '', body: draft.body }, message };
+  const sig = toBase64url(signer.sign(message));
+  return { id, entry: { header, sig, body: draft.body } };
 }

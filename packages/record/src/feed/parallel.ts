@@ -159,7 +159,7 @@ export class SignaturePool {
 }
 
 /** The process's Node flags minus those about an inline main script, which would stop a file worker from loading. */
-export function workerExecArgv(): string[] {
+function workerExecArgv(): string[] {
   const out: string[] = [];
   const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {

@@ -3,7 +3,6 @@ import { channelId, Ed25519Signer, type JsonValue, sha256, signCharter, toBase64
 import { ManualClock } from '../clock/clock.js';
 import { rowToEntry } from '../link/wire.js';
 import { ParleyNode } from '../node/node.js';
-import type { SigningPool } from '../node/signing-pool.js';
 import type { DialectTarget } from '../store/_util.js';
 import type { StoreConfig } from '../store/open-store.js';
 
@@ -30,7 +29,6 @@ export async function nodePair(
   t: DialectTarget,
   targets: Partial<Charter['handlingTargets']> = {},
   more: Partial<Pick<Charter, 'glossary' | 'languages'>> = {},
-  options: { signing?: SigningPool } = {},
 ): Promise<Pair> {
   const clock = new ManualClock(t0);
   const parties = ['us-js', 'cn-jsd'] as const;
@@ -56,13 +54,7 @@ export async function nodePair(
         state: 'active',
         createdAt: charter.createdAt,
       });
-      return new ParleyNode({
-        party,
-        signer: signer(party),
-        store,
-        clock,
-        ...(options.signing ? { signing: options.signing } : {}),
-      });
+      return new ParleyNode({ party, signer: signer(party), store, clock });
     }),
   );
   const deliver = async (from: ParleyNode, to: ParleyNode) => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { entrySigningMessage, fromBase64url, toBase64url } from '@parley/record';
 import { appendAudit } from '../accounts/audit-rows.js';
 import { apiPair } from '../api/_node-util.js';
-import { SigningPool } from '../node/signing-pool.js';
 import { forEachDialect } from '../store/_util.js';
 import { nodePair } from './_util.js';
 import type { Compose } from './compose.js';
@@ -72,35 +70,6 @@ forEachDialect('the send path', (t) => {
     );
     const rows = await databaseOf(us.store).selectFrom('audit_log').select('target').execute();
     assert.deepEqual(rows.map((r) => r.target).sort(), sent.map((s) => s.id).sort());
-  });
-
-  it('signs a large group commit on the signing thread: the same signatures, verified by the peer (decision 0023)', async () => {
-    const signing = new SigningPool();
-    try {
-      const { us, cn, channel, settle } = await nodePair(t, {}, {}, { signing });
-      await submitMessage(us, channel, ann, compose('alone'));
-      assert.equal(signing.running, false, 'a lone entry is signed in line');
-      const n = 20;
-      const sent = (await Promise.all(
-        Array.from({ length: n }, (_, i) => submitMessage(us, channel, ann, compose(`m${i}`))),
-      )) as Sent[];
-      assert.equal(signing.running, true, 'the group went to the signing thread');
-      const rows = await us.store.range(channel, us.party, 1, 100);
-      assert.equal(rows.length, n + 1);
-      assert.deepEqual(
-        rows.slice(1).map((r) => r.id),
-        sent.map((s) => s.id).sort((a, b) => rows.findIndex((r) => r.id === a) - rows.findIndex((r) => r.id === b)),
-      );
-      for (const row of rows) {
-        // Ed25519 is deterministic: the thread's signature is the one signing in line makes.
-        const inline = toBase64url(us.signer.sign(entrySigningMessage(fromBase64url(row.id, 'id', 32))));
-        assert.equal(row.sig, inline, `seq ${row.seq}`);
-      }
-      await settle();
-      assert.equal((await cn.store.head(channel, us.party))?.seq, n + 1, 'the peer verified and took them all');
-    } finally {
-      await signing.close();
-    }
   });
 
   it('audits a message sent through the console API exactly once, with the sender and address', async () => {

@@ -1,7 +1,5 @@
 import { ParleyError, validateBody } from '@parley/contract';
 import {
-  type EntryDraft,
-  entryToSign,
   type FeedHead,
   type JsonValue,
   type SignedEntry,
@@ -15,7 +13,6 @@ import type { Alongside, LockedFeed, Store, StoredEntryRow } from '../store/stor
 import { type ChannelState, loadChannelState } from './channel-state.js';
 import { type AppendedEvent, NodeEventBus } from './events.js';
 import { type IngestResult, verifyBatch } from './ingest.js';
-import { pooled, type SigningPool } from './signing-pool.js';
 
 export interface NodeDeps {
   party: string;
@@ -28,22 +25,10 @@ export interface NodeDeps {
   otherSigners?: readonly Signer[];
   store: Store;
   clock: Clock;
-  /**
-   * Signs the entries of a large group commit on a worker thread (decision
-   * 0023). Without it every entry is signed on the calling thread.
-   */
-  signing?: SigningPool;
 }
 
 /** Most own entries one transaction commits together. */
 const GROUP_COMMIT_MAX = 256;
-
-/**
- * A group commit of at least this many entries is signed off the main thread
- * (NodeDeps.signing): below it, the round trip to the worker costs more than
- * the signatures, and a lone urgent entry would wait for it.
- */
-const SIGN_OFF_THREAD_MIN = 8;
 
 interface Pending {
   own: OwnEntry;
@@ -101,16 +86,13 @@ export class ParleyNode {
   readonly #draining = new Set<string>();
   /** Per channel, the batch being taken in (the next waits for it). */
   readonly #ingesting = new Map<string, Promise<void>>();
-  readonly #signing: SigningPool | undefined;
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
     this.store = deps.store;
     this.clock = deps.clock;
-    this.#signing = deps.signing;
-    this.#signer = pooled(deps.signer, this.#signing);
-    this.#signers.set(keyOf(this.#signer), this.#signer);
-    for (const signer of deps.otherSigners ?? []) this.holdSigner(signer);
+    this.#signer = deps.signer;
+    for (const signer of [deps.signer, ...(deps.otherSigners ?? [])]) this.#signers.set(keyOf(signer), signer);
   }
 
   /** The identity key in force: signs cards and charters, and the feeds of rotated channels. */
@@ -123,13 +105,13 @@ export class ParleyNode {
    * written, see rotateKey); earlier keys are kept for what they still sign.
    */
   useSigner(signer: Signer): void {
-    this.#signer = pooled(signer, this.#signing);
-    this.#signers.set(keyOf(signer), this.#signer);
+    this.#signers.set(keyOf(signer), signer);
+    this.#signer = signer;
   }
 
   /** Adds a key this party holds without making it the identity key (a rotation under way). */
   holdSigner(signer: Signer): void {
-    this.#signers.set(keyOf(signer), pooled(signer, this.#signing));
+    this.#signers.set(keyOf(signer), signer);
   }
 
   /** The key that signs this party's entry (or checkpoint of size) `seq` in the channel, per its key history. */
@@ -230,11 +212,6 @@ export class ParleyNode {
     // A key-rotate in this batch: the entries after it are signed by its new key,
     // and the key history learns of it once the batch is durable.
     let rotated: { seq: number; key: string } | undefined;
-    // A large group is signed together, off the main thread (decision 0023):
-    // each entry is built unsigned (its id does not depend on its signature,
-    // so the next can chain on it), then `seal` signs them all.
-    const offThread = this.#signing !== undefined && batch.length >= SIGN_OFF_THREAD_MIN;
-    const toSign: Array<{ message: Uint8Array; signer: Signer }> = [];
     const builds = batch.map((own, i) => async (head: FeedHead | undefined, feed: LockedFeed) => {
       if (i === 0) rotated = undefined; // the store may build the group again (a retried transaction)
       const seq = (head?.seq ?? 0) + 1;
@@ -245,18 +222,14 @@ export class ParleyNode {
         entry = { ...entry, body: { newKey: statement.newKey, proof: signRotation(statement, own.rotateTo) } };
         rotated = { seq, key: statement.newKey };
       }
-      if (!offThread) return this.#sign(channel, head, heads, entry, signer);
-      const unsigned = entryToSign(this.#draft(channel, head, heads, entry), signer);
-      toSign[i] = { message: unsigned.message, signer };
-      return { id: unsigned.id, entry: unsigned.entry };
+      return this.#sign(channel, head, heads, entry, signer);
     });
-    const seal = offThread ? (built: ReadonlyArray<Written>) => sealAll(built, toSign) : undefined;
     const alongside: Alongside | undefined = batch.some((o) => o.alongside)
       ? async (db, rows) => {
           for (const [i, own] of batch.entries()) await own.alongside?.(db, rows[i]!);
         }
       : undefined;
-    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside, seal);
+    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside);
     if (rotated) state.keys.rotate(this.party, rotated.seq, rotated.key);
     const precedence = batch
       .map(precedenceOf)
@@ -410,28 +383,21 @@ export class ParleyNode {
     heads: SignedEntry['header']['heads'],
     own: OwnEntry,
     signer: Signer,
-  ): Written {
-    return signEntry(this.#draft(channel, head, heads, own), signer);
-  }
-
-  /** An own entry continuing `head`, its heads naming `heads`, before it is signed. */
-  #draft(
-    channel: string,
-    head: FeedHead | undefined,
-    heads: SignedEntry['header']['heads'],
-    own: OwnEntry,
-  ): EntryDraft {
-    return {
-      channel,
-      author: this.party,
-      seq: (head?.seq ?? 0) + 1,
-      prev: head?.id ?? null,
-      time: stamp(this.clock, head?.time),
-      type: own.type,
-      heads,
-      refs: own.refs ?? [],
-      body: own.body,
-    };
+  ): { id: string; entry: SignedEntry } {
+    return signEntry(
+      {
+        channel,
+        author: this.party,
+        seq: (head?.seq ?? 0) + 1,
+        prev: head?.id ?? null,
+        time: stamp(this.clock, head?.time),
+        type: own.type,
+        heads,
+        refs: own.refs ?? [],
+        body: own.body,
+      },
+      signer,
+    );
   }
 
   async #recordFork(channel: string, proof: import('@parley/record').ForkProof): Promise<void> {
@@ -467,28 +433,6 @@ export class ParleyNode {
     });
     this.events.emit('alarm', { kind: 'clock-skew', message, channel });
   }
-}
-
-type Written = { id: string; entry: SignedEntry };
-
-/**
- * The group's entries with their signatures, made by each entry's signer
- * together (Signer.signMany: on the signing pool's thread), or one by one
- * by a signer that cannot.
- */
-async function sealAll(
-  built: ReadonlyArray<Written>,
-  toSign: ReadonlyArray<{ message: Uint8Array; signer: Signer }>,
-): Promise<Written[]> {
-  const sigs: string[] = new Array(built.length);
-  const bySigner = new Map<Signer, number[]>();
-  for (const [i, { signer }] of toSign.entries()) bySigner.set(signer, [...(bySigner.get(signer) ?? []), i]);
-  for (const [signer, indexes] of bySigner) {
-    const messages = indexes.map((i) => toSign[i]!.message);
-    const made = signer.signMany ? await signer.signMany(messages) : messages.map((m) => signer.sign(m));
-    for (const [k, i] of indexes.entries()) sigs[i] = toBase64url(made[k]!);
-  }
-  return built.map(({ id, entry }, i) => ({ id, entry: { ...entry, sig: sigs[i]! } }));
 }
 
 /** The rows as stored, for an 'appended' event, when the store handed them back. */

@@ -6,7 +6,6 @@ import { type Identity, loadIdentity } from '../identity/key-files.js';
 import { otherKeys } from '../identity/key-rotation.js';
 import type { SelfCard } from '../node/channels.js';
 import { ParleyNode } from '../node/node.js';
-import { SigningPool } from '../node/signing-pool.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { dataFiles } from './paths.js';
@@ -48,22 +47,15 @@ export async function openNode(dir: string, options: { clock?: Clock } = {}): Pr
   const config = readNodeConfig(dir);
   const identity = await loadIdentity(dir);
   const store = await openDataStore(dir);
-  // Large group commits are signed on a worker thread (decision 0023).
-  const signing = new SigningPool();
   const node = new ParleyNode({
     party: config.party,
     signer: identity.signer,
     otherSigners: await otherKeys(dir),
     store,
     clock: options.clock ?? envClock(),
-    signing,
   });
   const self: SelfCard = { party: config.party, names: config.names, key: toBase64url(identity.signer.publicKey) };
-  const close = async () => {
-    await signing.close();
-    await store.close();
-  };
-  return { dir, config, identity, store, node, self, close };
+  return { dir, config, identity, store, node, self, close: () => store.close() };
 }
 
 /** The clock the environment asks for: a scenario clock (PARLEY_CLOCK_SCENARIO), offset by PARLEY_CLOCK_OFFSET_MS. */

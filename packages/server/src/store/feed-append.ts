@@ -16,7 +16,7 @@ import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert, toStored
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
 import { GROUP_ROWS, Prepared } from './prepared.js';
 import { project } from './projections.js';
-import type { Alongside, BatchWritten, BuildAfterBatch, BuildOwn, LockedFeed, Seal, StoredEntryRow } from './store.js';
+import type { Alongside, BatchWritten, BuildAfterBatch, BuildOwn, LockedFeed, StoredEntryRow } from './store.js';
 import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -109,25 +109,17 @@ export async function appendOwnBatch(
   builds: ReadonlyArray<BuildOwn>,
   storedAt: string,
   alongside?: Alongside,
-  seal?: Seal,
 ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
   return writeTransaction(dialect, async (trx) => {
     const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
     let head = headOf(row);
     const locked = lockedFeed(trx, feed);
-    let built: Array<{ id: string; entry: SignedEntry }> = [];
+    const built: Array<{ id: string; entry: SignedEntry }> = [];
     for (const build of builds) {
       const b = await build(head, locked.feed);
       locked.built(b.entry);
       head = { seq: b.entry.header.seq, id: b.id, time: b.entry.header.time };
       built.push(b);
-    }
-    if (seal) {
-      const sealed = await seal(built);
-      if (sealed.length !== built.length || sealed.some((s, i) => s.id !== built[i]!.id)) {
-        throw new ParleyError('PARLEY_E_HEADER', { reason: 'sealing changed the entries built' });
-      }
-      built = sealed;
     }
     const entries = built.map((b) => fromSigned(b.id, b.entry));
     for (const [i, entry] of entries.entries()) {

@@ -29,7 +29,6 @@ import type {
   CheckpointRow,
   ForkRow,
   PeerRow,
-  Seal,
   Store,
   StoredEntryRow,
 } from './store.js';
@@ -139,9 +138,8 @@ export class KyselyStore implements Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
-    seal?: Seal,
   ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
-    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside, seal));
+    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside));
   }
 
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined> {

@@ -30,15 +30,6 @@ export type BuildOwn = (
 ) => { id: string; entry: SignedEntry } | Promise<{ id: string; entry: SignedEntry }>;
 
 /**
- * Signs a group of own entries built unsigned (empty `sig`; see
- * Store.appendOwnBatch), all together: returns them, in order, signed. The
- * ids stay as built (they do not depend on the signatures).
- */
-export type Seal = (
-  built: ReadonlyArray<{ id: string; entry: SignedEntry }>,
-) => Promise<Array<{ id: string; entry: SignedEntry }>>;
-
-/**
  * Builds one own entry (a receipt) at the end of a batch (see Store.appendBatch):
  * given the own feed's locked head and the heads of the other feeds as the
  * batch left them.
@@ -139,9 +130,7 @@ export interface Store {
    * are appended (rows that must commit with them, e.g. audit rows:
    * docs/decisions/0017); if it throws, nothing is written. Each entry comes
    * back with its row as stored (handed to the link and the consoles, which
-   * need not read it back: docs/decisions/0023). `seal`, if given, signs
-   * the entries the builds made unsigned, all together, before they are
-   * stored (decision 0023).
+   * need not read it back: docs/decisions/0023).
    */
   appendOwnBatch(
     channel: string,
@@ -149,7 +138,6 @@ export interface Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
-    seal?: Seal,
   ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>>;
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
