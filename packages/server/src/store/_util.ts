@@ -23,6 +23,8 @@ export interface DialectTarget {
   open(config?: StoreConfig): Promise<Store>;
   /** Kysely on the same database, for looking at tables the port does not expose. */
   raw(config: StoreConfig): Kysely<Database>;
+  /** The dialect itself on the same database (closed after the suite), for what sits below the port. */
+  dialect(config: StoreConfig): StoreDialect;
 }
 
 export const pgUrl = process.env.PARLEY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -89,9 +91,13 @@ class Target implements DialectTarget {
   }
 
   raw(config: StoreConfig): Kysely<Database> {
+    return this.dialect(config).db;
+  }
+
+  dialect(config: StoreConfig): StoreDialect {
     const dialect: StoreDialect = 'url' in config ? openPostgres(config) : openSqlite(config);
     this.#raws.push(dialect.db);
-    return dialect.db;
+    return dialect;
   }
 
   async cleanup(): Promise<void> {

@@ -30,4 +30,12 @@ export interface StoreDialect {
   readonly location: string;
   /** Why the storage cannot be written (read-only, full, I/O failure), or undefined for any other error. */
   ioReason(error: unknown): string | undefined;
+  /**
+   * Runs `fn` in a write transaction, as `db.transaction().execute(fn)` does,
+   * whose commit returns without waiting for the disk; every other
+   * transaction keeps the full flush. Only for rows held durably elsewhere
+   * (other members' entries) — see writeTransaction's Durability and
+   * docs/decisions/0024-peer-entries-commit-unflushed.md.
+   */
+  unflushedTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }

@@ -21,7 +21,11 @@ import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
 
-/** See Store.appendEntries: the head check happens under the feed's lock, so racing writers get PARLEY_E_GAP. */
+/**
+ * See Store.appendEntries: the head check happens under the feed's lock, so
+ * racing writers get PARLEY_E_GAP. Other members' entries: an unflushed commit
+ * (see Durability).
+ */
 export async function appendEntries(
   dialect: StoreDialect,
   feed: { channel: string; author: string },
@@ -30,11 +34,15 @@ export async function appendEntries(
 ): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map(fromAccepted);
-  await writeTransaction(dialect, async (trx) => {
-    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
-    checkPlace(feed, row, rows);
-    await appendLocked(trx, row, rows, storedAt);
-  });
+  await writeTransaction(
+    dialect,
+    async (trx) => {
+      const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
+      checkPlace(feed, row, rows);
+      await appendLocked(trx, row, rows, storedAt);
+    },
+    'unflushed',
+  );
 }
 
 /**
@@ -55,28 +63,34 @@ export async function appendBatch(
     .filter((f) => f.entries.length > 0)
     .map((f) => ({ feed: { channel, author: f.author }, rows: f.entries.map(fromAccepted) }));
   if (prepared.length === 0 && !own) return undefined;
-  return writeTransaction(dialect, async (trx) => {
-    const stored: Record<string, StoredEntryRow[]> = {};
-    for (const { feed, rows } of prepared) {
-      const row = await lockFeed(trx, dialect.caps, channel, feed.author);
-      checkPlace(feed, row, rows);
-      stored[feed.author] = await appendLocked(trx, row, rows, storedAt);
-    }
-    if (!own) return { rows: stored };
-    const feed = { channel, author: own.author };
-    const row = await lockFeed(trx, dialect.caps, channel, own.author);
-    const others = await otherHeads.execute(trx, [{ channel, author: own.author }]);
-    const heads = Object.fromEntries(others.map((r) => [r.author, headOf(r)!]));
-    const built = own.build(headOf(row), heads);
-    const entry = fromSigned(built.id, built.entry);
-    if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
-      throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
-    }
-    checkPlace(feed, row, [entry]);
-    stored[own.author] = await appendLocked(trx, row, [entry], storedAt);
-    const { seq, time } = built.entry.header;
-    return { rows: stored, own: { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } } };
-  });
+  // Only entries signed elsewhere: the commit need not wait for the disk (see Durability).
+  const durability = own ? 'flushed' : 'unflushed';
+  return writeTransaction(
+    dialect,
+    async (trx) => {
+      const stored: Record<string, StoredEntryRow[]> = {};
+      for (const { feed, rows } of prepared) {
+        const row = await lockFeed(trx, dialect.caps, channel, feed.author);
+        checkPlace(feed, row, rows);
+        stored[feed.author] = await appendLocked(trx, row, rows, storedAt);
+      }
+      if (!own) return { rows: stored };
+      const feed = { channel, author: own.author };
+      const row = await lockFeed(trx, dialect.caps, channel, own.author);
+      const others = await otherHeads.execute(trx, [{ channel, author: own.author }]);
+      const heads = Object.fromEntries(others.map((r) => [r.author, headOf(r)!]));
+      const built = own.build(headOf(row), heads);
+      const entry = fromSigned(built.id, built.entry);
+      if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
+        throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
+      }
+      checkPlace(feed, row, [entry]);
+      stored[own.author] = await appendLocked(trx, row, [entry], storedAt);
+      const { seq, time } = built.entry.header;
+      return { rows: stored, own: { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } } };
+    },
+    durability,
+  );
 }
 
 /** See Store.appendOwn: `build` runs while the feed is locked, so it always sees the true head. */

@@ -10,8 +10,23 @@ import type { Database } from './database.js';
  * is re-read at its newest committed version once the lock is granted.
  */
 export function writeTransaction<T>(
-  dialect: Pick<StoreDialect, 'db'>,
+  dialect: Pick<StoreDialect, 'db' | 'unflushedTransaction'>,
   fn: (trx: Kysely<Database>) => Promise<T>,
+  durability: Durability = 'flushed',
 ): Promise<T> {
-  return dialect.db.transaction().execute(fn);
+  return durability === 'flushed' ? dialect.db.transaction().execute(fn) : dialect.unflushedTransaction(fn);
 }
+
+/**
+ * How a write transaction's commit meets the disk. `flushed` (every write but
+ * one kind): the commit returns once it is on disk (SQLite synchronous=FULL,
+ * PostgreSQL synchronous_commit=on). `unflushed`: the commit survives the
+ * process dying but may be lost, whole and last, with the machine's power —
+ * never torn, never before an earlier one, and made durable by the next
+ * flushed commit, which flushes everything before it (both databases write one
+ * sequential log). Only for other members' entries and what they project:
+ * their authors hold them durably and the link pulls a lost tail again;
+ * anything this node signs (a receipt naming them) is a flushed commit after
+ * them. docs/decisions/0024-peer-entries-commit-unflushed.md.
+ */
+export type Durability = 'flushed' | 'unflushed';

@@ -4,10 +4,12 @@ import {
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
+  type Kysely,
   SqliteAdapter,
   SqliteDialect,
   SqliteDriver,
 } from 'kysely';
+import type { Database } from '../database.js';
 
 type SqliteFile = BetterSqlite3.Database;
 
@@ -29,6 +31,24 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#file, this.#busyMs);
+  }
+
+  /**
+   * Runs `fn` in a transaction whose commit skips the fsync (synchronous =
+   * NORMAL: in WAL mode the commit is written to the log and survives the
+   * process, not a power cut). SQLite refuses to change the setting inside a
+   * transaction, so it is changed around one, on the only connection, held
+   * throughout: no other transaction can begin, let alone commit, under it.
+   */
+  async unflushedTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (connection) => {
+      this.#file.pragma('synchronous = NORMAL');
+      try {
+        return await connection.transaction().execute(fn);
+      } finally {
+        this.#file.pragma('synchronous = FULL');
+      }
+    });
   }
 
   override createAdapter(): DialectAdapter {

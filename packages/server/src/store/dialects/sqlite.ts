@@ -50,12 +50,14 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
     throw error;
   }
   cachePreparedStatements(file);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(file, busyMs) });
+  const dialect = new ImmediateSqliteDialect(file, busyMs);
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     caps,
     location: config.sqlitePath,
     ioReason: sqliteIoReason,
+    unflushedTransaction: (fn) => dialect.unflushedTransaction(db, fn),
   };
 }
 
