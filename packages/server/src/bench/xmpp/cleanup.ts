@@ -73,6 +73,9 @@ export function run(
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
+    // A command that exits without reading its input closes the pipe first
+    // (EPIPE): its exit status and output say how it went.
+    child.stdin.on('error', () => {});
     child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${out}`)),
     );
