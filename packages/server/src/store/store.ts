@@ -52,7 +52,9 @@ export interface BatchWritten {
 /**
  * The node's storage port. Two implementations share one Kysely code path:
  * SQLite (default, one file per node, WAL, synchronous=FULL) and PostgreSQL
- * (PARLEY_DATABASE_URL). The feeds are the source of truth; every other table
+ * (PARLEY_DATABASE_URL). Every commit is flushed to disk except those holding
+ * nothing but other members' entries (appendEntries, appendBatch without
+ * `own`; decision 0024). The feeds are the source of truth; every other table
  * is a projection that `rebuildProjections()` can recreate from them.
  *
  * All methods are atomic: each either completes in one transaction or changes
@@ -91,6 +93,8 @@ export interface Store {
    * before calling. Also PARLEY_E_PREV_MISMATCH if entries[0] does not chain
    * onto the stored head, PARLEY_E_UNKNOWN_CHANNEL unless the channel was put
    * first, PARLEY_E_BODY_MISSING for an entry without its body.
+   * Other members' entries: committed without waiting for the disk
+   * (docs/decisions/0024-peer-entries-commit-unflushed.md).
    */
   appendEntries(channel: string, author: string, entries: AcceptedEntry[], storedAt: string): Promise<void>;
   /**
@@ -101,7 +105,9 @@ export interface Store {
    * batch left them. Returns the rows written, by feed, and what `own` built,
    * with every feed's head as the transaction left them (read under the
    * locks, so a push can be answered without reading them again). All or
-   * nothing.
+   * nothing. Without `own` the transaction holds only other members'
+   * entries and is committed without waiting for the disk; with it, flushed
+   * (docs/decisions/0024-peer-entries-commit-unflushed.md).
    */
   appendBatch(
     channel: string,
