@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { type Kysely, sql } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
 import { accept, channel, channelRow, signFeed, signNext, storedAt } from './_fixtures.js';
 import { type DialectTarget, forEachDialect } from './_util.js';
 import type { StoreDialect } from './capabilities.js';
 import type { Database } from './database.js';
+import { ImmediateSqliteDialect } from './dialects/sqlite-immediate.js';
 import { KyselyStore } from './kysely-store.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -127,6 +132,45 @@ forEachDialect('commit flush', (t) => {
       assert.equal((await store.heads(channel))['us-js']?.seq, 4);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('commit flush [sqlite]: a transaction that cannot end', () => {
+  it('keeps its own error, and the next transaction flushes again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-flush-'));
+    const file = new SqliteDatabase(join(dir, 'parley.db'));
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = FULL');
+    const dialect = new ImmediateSqliteDialect(file, 1000);
+    const db = new Kysely<Database>({ dialect });
+    const level = () => file.pragma('synchronous', { simple: true });
+    try {
+      // The disk fails as the transaction ends: neither its commit nor its rollback gets through.
+      const prepare = file.prepare.bind(file);
+      file.prepare = ((text: string) => {
+        if (/^(commit|rollback)$/i.test(text.trim())) {
+          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        }
+        return prepare(text);
+      }) as typeof file.prepare;
+      await assert.rejects(
+        dialect.unflushedTransaction(db, async (trx) => {
+          assert.equal((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0]!.synchronous, 1);
+        }),
+        (error: unknown) => (error as { code?: string }).code === 'SQLITE_IOERR',
+      );
+      assert.equal(file.inTransaction, true);
+      // Once the transaction is gone, the next one (any one) flushes.
+      file.prepare = prepare;
+      file.exec('rollback');
+      await db.transaction().execute(async (trx) => {
+        assert.equal((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0]!.synchronous, 2);
+      });
+      assert.equal(level(), 2);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

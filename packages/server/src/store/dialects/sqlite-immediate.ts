@@ -22,15 +22,17 @@ type SqliteFile = BetterSqlite3.Database;
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #file: SqliteFile;
   readonly #busyMs: number;
+  readonly #flush: FlushLevel;
 
   constructor(file: SqliteFile, busyMs: number) {
     super({ database: file });
     this.#file = file;
     this.#busyMs = busyMs;
+    this.#flush = new FlushLevel(file);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#file, this.#busyMs);
+    return new ImmediateSqliteDriver(this.#file, this.#busyMs, this.#flush);
   }
 
   /**
@@ -38,16 +40,28 @@ export class ImmediateSqliteDialect extends SqliteDialect {
    * NORMAL: in WAL mode the commit is written to the log and survives the
    * process, not a power cut). SQLite refuses to change the setting inside a
    * transaction, so it is changed around one, on the only connection, held
-   * throughout: no other transaction can begin, let alone commit, under it.
+   * throughout: no other transaction or statement can run under it. Every
+   * transaction's begin also sets the level it asks for, so NORMAL cannot
+   * outlive this one even if putting FULL back failed.
    */
   async unflushedTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return db.connection().execute(async (connection) => {
-      this.#file.pragma('synchronous = NORMAL');
+      this.#flush.wanted = 'NORMAL';
+      let result: T;
       try {
-        return await connection.transaction().execute(fn);
-      } finally {
-        this.#file.pragma('synchronous = FULL');
+        result = await connection.transaction().execute(fn);
+      } catch (error) {
+        this.#flush.wanted = 'FULL';
+        try {
+          this.#flush.apply();
+        } catch {
+          // The transaction's own failure says more; the next begin tries again.
+        }
+        throw error;
       }
+      this.#flush.wanted = 'FULL';
+      this.#flush.apply();
+      return result;
     });
   }
 
@@ -63,14 +77,37 @@ class TransactionalDdlAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * The connection's `synchronous` setting: FULL except while an unflushed
+ * transaction holds the connection. Changed only outside a transaction (where
+ * SQLite allows it); inside one, left for the next begin.
+ */
+class FlushLevel {
+  wanted: 'FULL' | 'NORMAL' = 'FULL';
+  #current: 'FULL' | 'NORMAL' = 'FULL';
+  readonly #file: SqliteFile;
+
+  constructor(file: SqliteFile) {
+    this.#file = file;
+  }
+
+  apply(): void {
+    if (this.wanted === this.#current || this.#file.inTransaction) return;
+    this.#file.pragma(`synchronous = ${this.wanted}`);
+    this.#current = this.wanted;
+  }
+}
+
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #file: SqliteFile;
   readonly #busyMs: number;
+  readonly #flush: FlushLevel;
 
-  constructor(file: SqliteFile, busyMs: number) {
+  constructor(file: SqliteFile, busyMs: number, flush: FlushLevel) {
     super({ database: file });
     this.#file = file;
     this.#busyMs = busyMs;
+    this.#flush = flush;
   }
 
   /** SQLite may already have rolled back by itself (a full disk, an I/O error): then there is nothing to undo. */
@@ -85,6 +122,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
    * handler is off while we poll, with a capped, jittered backoff.
    */
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    this.#flush.apply();
     const deadline = Date.now() + this.#busyMs;
     // The pragmas go to the file directly: through Kysely each cost more than the statement.
     this.#file.pragma('busy_timeout = 0');
