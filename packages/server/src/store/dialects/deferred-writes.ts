@@ -6,9 +6,8 @@ import pg from 'pg';
  * an append is a dozen of them (entries, Merkle nodes, the feed's head, the
  * projections) that read nothing back. Marked with `deferred(…)`, such a
  * statement is held by the connection while a transaction is open and sent,
- * with the others held, in one message with the transaction's next
- * statement that reads (or its commit), that statement's values written in
- * as theirs are (decision 0024). PostgreSQL runs them in the same
+ * with the others held, in one message just before the transaction's next
+ * statement that reads (or its commit). PostgreSQL runs them in the same
  * order, in the same transaction, so what commits is the same; an error in
  * one of them fails that next statement (or the commit) instead, and the
  * transaction is rolled back as it would have been. A deferred statement
@@ -198,23 +197,9 @@ function forgetNames(client: pg.Client): void {
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
-  // The statement that reads goes in the same message, its values written in
-  // as the held ones' are: one round trip, not two. One whose values cannot be
-  // (arrays, too many) follows the held ones in a message of its own.
-  const read = values.length === 0 ? text : inlined(text, values);
-  if (read !== undefined) return run(this, `${held.join(';\n')};\n${read}`, undefined);
+  if (values.length === 0) return run(this, `${held.join(';\n')};\n${text}`, undefined);
   return run(this, held.join(';\n'), undefined).then(() => run(this, text, values));
 };
-
-/** `text` with its values written in (see inline), or undefined if they are too many or cannot be. */
-function inlined(text: string, values: readonly unknown[]): string | undefined {
-  if (!small(values)) return undefined;
-  try {
-    return inline(text, values);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Only small statements are held: a batch of hundreds of entries (catch-up)
