@@ -9,55 +9,112 @@ import { accept, channel, channelRow, signFeed, signNext, storedAt } from './_fi
 import { type DialectTarget, forEachDialect } from './_util.js';
 import type { StoreDialect } from './capabilities.js';
 import type { Database } from './database.js';
+import { AT_COMMIT_MARK } from './dialects/deferred-writes.js';
 import { ImmediateSqliteDialect } from './dialects/sqlite-immediate.js';
 import { KyselyStore } from './kysely-store.js';
 import { writeTransaction } from './write-transaction.js';
 
 /**
- * Whether the transaction `trx` runs in will wait for the disk at its commit:
- * SQLite's synchronous (2 = FULL, 1 = NORMAL), PostgreSQL's synchronous_commit.
+ * The flush level a transaction commits with, noted from inside it and read
+ * once it has committed. SQLite: `synchronous` (2 = FULL, 1 = NORMAL), fixed
+ * for the transaction when it begins. PostgreSQL: `synchronous_commit` as
+ * the commit sees it — the unflushed transaction's SET LOCAL is sent with its
+ * commit, so a probe held for the commit after it records what is in force.
  */
-async function flushes(target: DialectTarget, trx: Kysely<Database>): Promise<boolean> {
-  if (target.name === 'sqlite') {
-    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(trx);
-    assert.ok(rows[0]!.synchronous === 2 || rows[0]!.synchronous === 1, JSON.stringify(rows));
-    return rows[0]!.synchronous === 2;
+class Levels {
+  readonly #target: DialectTarget;
+  readonly #dialect: StoreDialect;
+  readonly #seen = new Map<string, string>();
+  #n = 0;
+
+  constructor(target: DialectTarget, dialect: StoreDialect) {
+    this.#target = target;
+    this.#dialect = dialect;
   }
-  const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(trx);
-  assert.ok(['on', 'off'].includes(rows[0]!.synchronous_commit), JSON.stringify(rows));
-  return rows[0]!.synchronous_commit === 'on';
+
+  async setUp(): Promise<void> {
+    if (this.#target.name === 'postgres')
+      await sql`create table flush_probe (tag text, level text)`.execute(this.#dialect.db);
+  }
+
+  /** Notes, inside `trx`, the level its commit runs with; returns the tag to look it up by. */
+  async note(trx: Kysely<Database>): Promise<string> {
+    const tag = `t${++this.#n}`;
+    if (this.#target.name === 'sqlite') {
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(trx);
+      this.#seen.set(tag, rows[0]!.synchronous === 2 ? 'flushed' : rows[0]!.synchronous === 1 ? 'unflushed' : '?');
+    } else {
+      await sql
+        .raw(`insert into flush_probe select '${tag}', current_setting('synchronous_commit') ${AT_COMMIT_MARK}`)
+        .execute(trx);
+    }
+    return tag;
+  }
+
+  /** How the transaction that noted `tag` committed: flushed or unflushed. */
+  async of(tag: string): Promise<string> {
+    if (this.#target.name === 'sqlite') return this.#seen.get(tag) ?? 'not committed';
+    const { rows } = await sql<{ level: string }>`select level from flush_probe where tag = ${tag}`.execute(
+      this.#dialect.db,
+    );
+    if (rows.length === 0) return 'not committed';
+    // Flushed is the server's own setting, whatever it is (on, remote_apply…), as long as it is not off.
+    return rows[0]!.level === 'off' ? 'unflushed' : 'flushed';
+  }
+
+  /** Runs a transaction that notes its level and returns how it committed. */
+  async run(durability: 'flushed' | 'unflushed'): Promise<string> {
+    return this.of(await writeTransaction(this.#dialect, (trx) => this.note(trx), durability));
+  }
 }
 
 forEachDialect('commit flush', (t) => {
-  async function fresh(): Promise<StoreDialect> {
+  async function fresh(): Promise<{ dialect: StoreDialect; levels: Levels }> {
     const config = t.freshConfig();
     await t.open(config); // migrated
-    return t.dialect(config);
+    const dialect = t.dialect(config);
+    const levels = new Levels(t, dialect);
+    await levels.setUp();
+    return { dialect, levels };
   }
 
   it('an unflushed transaction skips the flush for itself alone, committed or rolled back', async () => {
-    const dialect = await fresh();
-    assert.equal(await writeTransaction(dialect, (trx) => flushes(t, trx)), true);
-    assert.equal(await writeTransaction(dialect, (trx) => flushes(t, trx), 'unflushed'), false);
-    assert.equal(await writeTransaction(dialect, (trx) => flushes(t, trx)), true);
+    const { dialect, levels } = await fresh();
+    assert.equal(await levels.run('flushed'), 'flushed');
+    assert.equal(await levels.run('unflushed'), 'unflushed');
+    assert.equal(await levels.run('flushed'), 'flushed');
+    let tag = '';
     await assert.rejects(
       writeTransaction(
         dialect,
         async (trx) => {
-          assert.equal(await flushes(t, trx), false);
+          tag = await levels.note(trx);
           throw new Error('abandoned');
         },
         'unflushed',
       ),
       /abandoned/,
     );
-    assert.equal(await writeTransaction(dialect, (trx) => flushes(t, trx)), true);
+    if (t.name === 'postgres') assert.equal(await levels.of(tag), 'not committed');
+    else assert.equal(await levels.of(tag), 'unflushed');
+    assert.equal(await levels.run('flushed'), 'flushed');
     // Outside any transaction too, the setting is the full flush again.
-    assert.equal(await flushes(t, dialect.db), true);
+    if (t.name === 'sqlite') {
+      assert.equal(
+        (await sql<{ synchronous: number }>`pragma synchronous`.execute(dialect.db)).rows[0]?.synchronous,
+        2,
+      );
+    } else {
+      assert.notEqual(
+        (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(dialect.db)).rows[0]
+          ?.synchronous_commit,
+        'off',
+      );
+    }
   });
 
   it('a flushed transaction waiting behind an unflushed one still flushes', async () => {
-    const dialect = await fresh();
+    const { dialect, levels } = await fresh();
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -71,19 +128,20 @@ forEachDialect('commit flush', (t) => {
       async (trx) => {
         entered();
         await held;
-        return flushes(t, trx);
+        return levels.note(trx);
       },
       'unflushed',
     );
     await inside;
-    const second = writeTransaction(dialect, (trx) => flushes(t, trx));
+    const second = writeTransaction(dialect, (trx) => levels.note(trx));
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
-    assert.deepEqual(await Promise.all([first, second]), [false, true]);
+    const [a, b] = await Promise.all([first, second]);
+    assert.deepEqual([await levels.of(a), await levels.of(b)], ['unflushed', 'flushed']);
   });
 
   it('the store skips the flush only for transactions holding nothing but other members’ entries', async () => {
-    const dialect = await fresh();
+    const { dialect } = await fresh();
     const asked: string[] = [];
     let current = '';
     const store = new KyselyStore({

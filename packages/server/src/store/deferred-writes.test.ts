@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachDialect, pgUrl } from './_util.js';
-import { DEFER_MARK, DeferringClient, deferred, inline } from './dialects/deferred-writes.js';
+import { AT_COMMIT_MARK, DEFER_MARK, DeferringClient, deferred, inline } from './dialects/deferred-writes.js';
 
 const tricky = ["it's", 'back\\slash', '$1 and $2', '"quoted"', 'ünïcødé ✓', "''", "E'\\x00'"];
 
@@ -134,6 +134,38 @@ forEachDialect('deferred writes', (target) => {
         await query('rollback');
         assert.equal(client.held, 0);
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 4);
+      });
+    });
+
+    it('holds a setting for the commit: sent in the commit’s message, after the writes, dropped by a rollback', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        let roundTrips = 0;
+        const count = () => roundTrips++;
+        const connection = (client as unknown as { connection: import('node:events').EventEmitter }).connection;
+        await query('begin');
+        await query(`set local application_name = 'at commit' ${AT_COMMIT_MARK}`);
+        await query(`insert into t (id, s) select 7, current_setting('application_name') ${AT_COMMIT_MARK}`);
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [8, 'eight']);
+        assert.equal(client.heldForCommit, 2);
+        // A read sends the held writes, not what waits for the commit.
+        const seen = await query('select count(*)::int as n from t where id >= $1', [7]);
+        assert.equal(seen.rows[0]!.n, 1);
+        assert.equal(client.heldForCommit, 2);
+        await query(`delete from t where id = $1 ${DEFER_MARK}`, [8]);
+        connection.on('readyForQuery', count);
+        assert.equal((await query('commit')).command, 'COMMIT');
+        connection.off('readyForQuery', count);
+        assert.equal(roundTrips, 1);
+        assert.equal(client.heldForCommit, 0);
+        // It ran in the transaction, after the setting before it, and committed with it.
+        assert.deepEqual((await query('select id, s from t where id >= $1', [7])).rows, [{ id: 7, s: 'at commit' }]);
+        await query('begin');
+        await query(`insert into t (id, s) values (9, 'nine') ${AT_COMMIT_MARK}`);
+        await query('rollback');
+        assert.equal(client.heldForCommit, 0);
+        assert.equal((await query('select count(*)::int as n from t where id = $1', [9])).rows[0]!.n, 0);
       });
     });
 

@@ -19,6 +19,14 @@ import pg from 'pg';
  */
 export const DEFER_MARK = '/* parley:deferred */';
 
+/**
+ * Marks a setting that matters only when the transaction commits (`SET LOCAL
+ * synchronous_commit`): held, without values, and sent in the commit's own
+ * message, after the writes held until then — no round trip of its own. A
+ * rollback drops it. On SQLite it is never used.
+ */
+export const AT_COMMIT_MARK = '/* parley:at-commit */';
+
 const mark: RawBuilder<unknown> = sql.raw(DEFER_MARK);
 
 /** Marks a write (insert, update, delete) whose answer nobody reads as deferrable. */
@@ -107,6 +115,11 @@ export class DeferringClient extends pg.Client {
   get held(): number {
     return stateOf(this).held.length;
   }
+
+  /** How many settings are held for the commit (for tests). */
+  get heldForCommit(): number {
+    return stateOf(this).atCommit.length;
+  }
 }
 
 const clientQuery = pg.Client.prototype.query as Query;
@@ -182,7 +195,12 @@ function forgetNames(client: pg.Client): void {
   if (command === 'begin' || command.startsWith('start transaction')) {
     state.inTransaction = true;
     state.held = [];
+    state.atCommit = [];
     return run(this, text, values);
+  }
+  if (state.inTransaction && text.endsWith(AT_COMMIT_MARK) && values.length === 0) {
+    state.atCommit.push(text);
+    return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (state.inTransaction && text.endsWith(DEFER_MARK) && small(values)) {
     state.held.push(inline(text, values));
@@ -191,9 +209,14 @@ function forgetNames(client: pg.Client): void {
   if (command === 'rollback') {
     state.inTransaction = false;
     state.held = [];
+    state.atCommit = [];
     return run(this, text, values);
   }
-  if (command === 'commit') state.inTransaction = false;
+  if (command === 'commit') {
+    state.inTransaction = false;
+    state.held.push(...state.atCommit);
+    state.atCommit = [];
+  }
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
@@ -219,12 +242,17 @@ function small(values: readonly unknown[]): boolean {
   return chars <= HELD_MAX_CHARS;
 }
 
-/** Per connection: whether a transaction is open, and the statements held in it. */
-const states = new WeakMap<pg.Client, { inTransaction: boolean; held: string[] }>();
-function stateOf(client: pg.Client): { inTransaction: boolean; held: string[] } {
+/** Per connection: whether a transaction is open, and the statements held in it (until a read; until the commit). */
+interface Held {
+  inTransaction: boolean;
+  held: string[];
+  atCommit: string[];
+}
+const states = new WeakMap<pg.Client, Held>();
+function stateOf(client: pg.Client): Held {
   let state = states.get(client);
   if (!state) {
-    state = { inTransaction: false, held: [] };
+    state = { inTransaction: false, held: [], atCommit: [] };
     states.set(client, state);
   }
   return state;

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Capabilities, StoreDialect } from '../capabilities.js';
 import type { Database } from '../database.js';
-import { DEFER_MARK, DeferringClient } from './deferred-writes.js';
+import { AT_COMMIT_MARK, DeferringClient } from './deferred-writes.js';
 
 export interface PostgresConfig {
   /** Connection URL, e.g. PARLEY_DATABASE_URL. */
@@ -55,10 +55,10 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     caps,
     location: redact(config.url, config.schema),
     ioReason: postgresIoReason,
-    // SET LOCAL: for this transaction only; held and sent with its first read or its commit (deferred-writes.ts).
+    // SET LOCAL: for this transaction only; read when it commits, so held and sent with the commit (deferred-writes.ts).
     unflushedTransaction: (fn) =>
       db.transaction().execute(async (trx) => {
-        await sql.raw(`set local synchronous_commit = off ${DEFER_MARK}`).execute(trx);
+        await sql.raw(`set local synchronous_commit = off ${AT_COMMIT_MARK}`).execute(trx);
         return fn(trx);
       }),
   };
