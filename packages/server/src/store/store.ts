@@ -53,8 +53,8 @@ export interface BatchWritten {
  * The node's storage port. Two implementations share one Kysely code path:
  * SQLite (default, one file per node, WAL, synchronous=FULL) and PostgreSQL
  * (PARLEY_DATABASE_URL). Every commit is flushed to disk except those holding
- * nothing but other members' entries (appendEntries, appendBatch without
- * `own`; decision 0024). The feeds are the source of truth; every other table
+ * nothing but entries that came from a peer, already signed (appendEntries,
+ * appendBatch without `own`; decision 0024). The feeds are the source of truth; every other table
  * is a projection that `rebuildProjections()` can recreate from them.
  *
  * All methods are atomic: each either completes in one transaction or changes

@@ -20,13 +20,14 @@ export function writeTransaction<T>(
 /**
  * How a write transaction's commit meets the disk. `flushed` (every write but
  * one kind): the commit returns once it is on disk (SQLite synchronous=FULL,
- * PostgreSQL synchronous_commit=on). `unflushed`: the commit survives the
- * process dying but may be lost, whole and last, with the machine's power —
- * never torn, never before an earlier one, and made durable by the next
- * flushed commit, which flushes everything before it (both databases write one
- * sequential log). Only for other members' entries and what they project:
- * their authors hold them durably and the link pulls a lost tail again;
- * anything this node signs (a receipt naming them) is a flushed commit after
- * them. docs/decisions/0024-peer-entries-commit-unflushed.md.
+ * PostgreSQL the server's synchronous_commit, on). `unflushed`: the commit
+ * survives the node's process dying but may be lost, whole and last, with the
+ * machine's power (or the PostgreSQL server crashing) — never torn, never
+ * before an earlier one, and made durable by the next flushed commit, which
+ * flushes everything before it (both databases write one sequential log).
+ * Only for entries that came from a peer, already signed, and what they
+ * project: their authors hold them durably and the link pulls a lost tail
+ * again; anything this node signs (a receipt naming them) is a flushed commit
+ * after them. docs/decisions/0024-peer-entries-commit-unflushed.md.
  */
 export type Durability = 'flushed' | 'unflushed';
