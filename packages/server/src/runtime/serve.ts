@@ -43,6 +43,8 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
   const log = pino({ level: logLevel ?? 'info', base: { party: undefined } }, destination(2));
   const open = await openNode(dir, options.clock ? { clock: options.clock } : {});
   const { config, identity, store } = open;
+  // Durability the database's own settings undo: said at every start, not refused (an operator's choice).
+  for (const warning of await store.durabilityWarnings()) log.warn(warning);
   const tls = { keyPem: identity.tls.keyPem, certPem: identity.tls.certPem };
   const rows = await store.listPeers();
   const pins = new ServerPins({ ...tls, pinned: rows.map(pinOf) });

@@ -38,4 +38,9 @@ export interface StoreDialect {
    * docs/decisions/0024-peer-entries-commit-unflushed.md.
    */
   unflushedTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * What in the database's own configuration undoes the durability the
+   * store relies on, in words for an operator; empty when nothing does.
+   */
+  durabilityWarnings(): Promise<string[]>;
 }

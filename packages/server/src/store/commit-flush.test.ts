@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
+import pg from 'pg';
 import { accept, channel, channelRow, signFeed, signNext, storedAt } from './_fixtures.js';
-import { type DialectTarget, forEachDialect } from './_util.js';
+import { type DialectTarget, forEachDialect, pgUrl } from './_util.js';
 import type { StoreDialect } from './capabilities.js';
 import type { Database } from './database.js';
 import { AT_COMMIT_MARK } from './dialects/deferred-writes.js';
 import { ImmediateSqliteDialect } from './dialects/sqlite-immediate.js';
 import { KyselyStore } from './kysely-store.js';
+import { openStore } from './open-store.js';
 import { writeTransaction } from './write-transaction.js';
 
 /**
@@ -231,4 +234,37 @@ describe('commit flush [sqlite]: a transaction that cannot end', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+forEachDialect('durability warnings', (t) => {
+  it('says nothing of a database set up as the store relies on', async () => {
+    const store = await t.open();
+    assert.deepEqual(await store.durabilityWarnings(), []);
+  });
+
+  if (t.name === 'postgres') {
+    it('says so when synchronous_commit is off for the node’s role', async () => {
+      const role = `parley_dw_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      try {
+        await admin.query(`create role ${role} login`);
+        await admin.query(`alter role ${role} set synchronous_commit = off`);
+        const url = new URL(pgUrl);
+        url.username = role;
+        url.password = '';
+        const store = await openStore({ url: url.toString() });
+        try {
+          const warnings = await store.durabilityWarnings();
+          assert.equal(warnings.length, 1, JSON.stringify(warnings));
+          assert.match(warnings[0]!, /synchronous_commit is off/);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await admin.query(`drop role if exists ${role}`).catch(() => {});
+        await admin.end();
+      }
+    });
+  }
 });

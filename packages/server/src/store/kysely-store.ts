@@ -78,6 +78,10 @@ export class KyselyStore implements Store {
     return this.#d.db.destroy();
   }
 
+  durabilityWarnings(): Promise<string[]> {
+    return this.#io('read', () => this.#d.durabilityWarnings());
+  }
+
   putPeer(peer: PeerRow): Promise<void> {
     return this.#io('write', () => kept.putPeer(this.#d.db, peer));
   }

@@ -65,6 +65,13 @@ export interface BatchWritten {
 export interface Store {
   /** Applies numbered migrations not yet applied (idempotent; safe with several processes). */
   migrate(): Promise<void>;
+  /**
+   * What in the database's configuration undoes the durability the store
+   * relies on (PostgreSQL with fsync, synchronous_commit or full_page_writes
+   * off), in words for an operator; empty when nothing does. `parley serve`
+   * logs each as a warning when it starts.
+   */
+  durabilityWarnings(): Promise<string[]>;
   close(): Promise<void>;
 
   // --- peers (pinned peer cards) ---

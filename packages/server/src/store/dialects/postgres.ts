@@ -55,6 +55,7 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     caps,
     location: redact(config.url, config.schema),
     ioReason: postgresIoReason,
+    durabilityWarnings: () => postgresDurabilityWarnings(db),
     // SET LOCAL: for this transaction only; read when it commits, so held and sent with the commit (deferred-writes.ts).
     unflushedTransaction: (fn) =>
       db.transaction().execute(async (trx) => {
@@ -62,6 +63,34 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
         return fn(trx);
       }),
   };
+}
+
+/**
+ * The server settings that make an acknowledged commit losable, as this
+ * connection sees them (synchronous_commit may be set per role or database).
+ */
+async function postgresDurabilityWarnings(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string; setting: string }>`
+    select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes')
+  `.execute(db);
+  const setting = new Map(rows.map((r) => [r.name, r.setting]));
+  const warnings: string[] = [];
+  if (setting.get('fsync') === 'off') {
+    warnings.push(
+      'PostgreSQL runs with fsync = off: a power cut or a crash of the server can lose or corrupt acknowledged entries',
+    );
+  }
+  if (setting.get('synchronous_commit') === 'off') {
+    warnings.push(
+      "PostgreSQL's synchronous_commit is off for this connection: a power cut or a crash of the server can lose this node's own acknowledged entries, which it may then sign again differently (a fork)",
+    );
+  }
+  if (setting.get('full_page_writes') === 'off') {
+    warnings.push(
+      'PostgreSQL runs with full_page_writes = off: a power cut can leave torn pages that corrupt the database',
+    );
+  }
+  return warnings;
 }
 
 function redact(url: string, schema: string | undefined): string {

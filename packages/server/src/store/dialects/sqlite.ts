@@ -58,6 +58,8 @@ export function openSqlite(config: SqliteConfig): StoreDialect {
     location: config.sqlitePath,
     ioReason: sqliteIoReason,
     unflushedTransaction: (fn) => dialect.unflushedTransaction(db, fn),
+    // The file's settings are the store's own (WAL, synchronous=FULL, set above).
+    durabilityWarnings: async () => [],
   };
 }
 
