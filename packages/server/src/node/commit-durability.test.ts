@@ -3,19 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { defaultCharter, examples } from '@parley/contract';
-import {
-  channelId,
-  Ed25519Signer,
-  type JsonValue,
-  type SignedEntry,
-  signCharter,
-  signEntry,
-  toBase64url,
-} from '@parley/record';
+import { type JsonValue, type SignedEntry, signEntry } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
 import { openSqlite } from '../store/dialects/sqlite.js';
 import { KyselyStore } from '../store/kysely-store.js';
+import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { ParleyNode } from './node.js';
 
 /**
@@ -29,19 +21,7 @@ describe('which of a node’s commits wait for the disk', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function setup() {
-    const us = Ed25519Signer.generate();
-    const cn = Ed25519Signer.generate();
-    const charter = defaultCharter({
-      name: 'durability',
-      proposer: 'us-js',
-      createdAt: '2024-01-01T00:00:00.000Z',
-      nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
-      members: [
-        { id: 'us-js', names: { en: 'us' }, key: toBase64url(us.publicKey) },
-        { id: 'cn-jsd', names: { en: 'cn' }, key: toBase64url(cn.publicKey) },
-      ],
-    });
-    const id = channelId(charter as unknown as JsonValue);
+    const { id, row, us, cn } = twoPartyChannel('durability');
     const dialect = openSqlite({ sqlitePath: join(dir, `${Math.random()}.sqlite`) });
     const commits: string[] = [];
     const db = new Proxy(dialect.db, {
@@ -65,16 +45,7 @@ describe('which of a node’s commits wait for the disk', () => {
       },
     });
     await store.migrate();
-    await store.putChannel({
-      id,
-      charter: JSON.stringify(charter),
-      signatures: JSON.stringify([
-        signCharter(charter as unknown as JsonValue, 'us-js', us),
-        signCharter(charter as unknown as JsonValue, 'cn-jsd', cn),
-      ]),
-      state: 'active',
-      createdAt: '2024-01-01T00:00:00.000Z',
-    });
+    await store.putChannel(row);
     const node = new ParleyNode({ party: 'us-js', signer: us, store, clock: systemClock });
     let prev: string | null = null;
     let seq = 0;
@@ -88,11 +59,7 @@ describe('which of a node’s commits wait for the disk', () => {
       prev = signed.id;
       return JSON.parse(JSON.stringify(signed.entry)) as SignedEntry;
     };
-    const message = () => {
-      const body = { ...examples.message, serial: seq + 1 } as Record<string, unknown>;
-      delete body.translation;
-      return body as JsonValue;
-    };
+    const message = () => messageBody(seq + 1);
     return { id, node, store, commits, peer, message };
   }
 

@@ -3,18 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { defaultCharter, examples } from '@parley/contract';
-import {
-  channelId,
-  Ed25519Signer,
-  type JsonValue,
-  type SignedEntry,
-  signCharter,
-  signEntry,
-  toBase64url,
-} from '@parley/record';
+import { type SignedEntry, signEntry } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
 import { openStore } from '../store/open-store.js';
+import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { channelState } from './channel-state.js';
 import { ingestBatch } from './ingest.js';
 
@@ -23,34 +15,10 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function setup(n: number) {
-    const us = Ed25519Signer.generate();
-    const cn = Ed25519Signer.generate();
-    const charter = defaultCharter({
-      name: 'ingest',
-      proposer: 'us-js',
-      createdAt: '2024-01-01T00:00:00.000Z',
-      nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
-      members: [
-        { id: 'us-js', names: { en: 'us' }, key: toBase64url(us.publicKey) },
-        { id: 'cn-jsd', names: { en: 'cn' }, key: toBase64url(cn.publicKey) },
-      ],
-    });
-    const id = channelId(charter as unknown as JsonValue);
+    const { id, row, us } = twoPartyChannel('ingest');
     const store = await openStore({ sqlitePath: join(dir, `${Math.random()}.sqlite`) });
     await store.migrate();
-    const row = {
-      id,
-      charter: JSON.stringify(charter),
-      signatures: JSON.stringify([
-        signCharter(charter as unknown as JsonValue, 'us-js', us),
-        signCharter(charter as unknown as JsonValue, 'cn-jsd', cn),
-      ]),
-      state: 'active' as const,
-      createdAt: '2024-01-01T00:00:00.000Z',
-    };
     await store.putChannel(row);
-    const body = { ...examples.message } as Record<string, unknown>;
-    delete body.translation;
     const entries: SignedEntry[] = [];
     let prev: string | null = null;
     for (let seq = 1; seq <= n; seq++) {
@@ -62,7 +30,7 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
           prev,
           time: new Date(Date.UTC(2024, 0, 1, 0, 0, seq)).toISOString(),
           type: 'message',
-          body: { ...body, serial: seq } as JsonValue,
+          body: messageBody(seq),
         },
         us,
       );
