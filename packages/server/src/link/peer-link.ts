@@ -10,6 +10,7 @@ import {
 } from '@parley/contract';
 import type { Logger } from 'pino';
 import { parseWith } from '../http/errors.js';
+import type { AppendedEvent } from '../node/events.js';
 import type { ParleyNode } from '../node/node.js';
 import type { StoredEntryRow } from '../store/store.js';
 import { Backoff, Waker } from './backoff.js';
@@ -32,6 +33,9 @@ export interface PeerLinkOptions {
   /** Rows just written, shared by the node's links: a batch found there is not read from the store. */
   recent?: RecentRows;
 }
+
+/** What an `appended` event says of the rows just written (node/events.ts). */
+type Appended = Pick<AppendedEvent, 'channel' | 'author' | 'fromSeq' | 'toSeq' | 'rows'>;
 
 interface Batch {
   channel: string;
@@ -90,6 +94,15 @@ export class PeerLink {
    * pushed like anything else.
    */
   readonly #handed = new Map<string, { seq: number; until: number }>();
+  /** The push loop waits for work: nothing in flight, no failure, no backoff. */
+  #idle = false;
+  /**
+   * A batch taken from an `appended` event while the loop was idle (see
+   * #takeAppended): pushed without looking through the store for it.
+   */
+  #ready: Batch | undefined;
+  /** Per channel, whether the peer is a member, as the last look through the store found. */
+  readonly #members = new Map<string, boolean>();
   sent = 0;
   /** Pushes the peer answered PARLEY_E_GAP (it lacked what came before): resumed from its head each time. */
   gaps = 0;
@@ -113,9 +126,13 @@ export class PeerLink {
     await Promise.allSettled(this.#loops);
   }
 
-  /** New entries to send, or the peer showed life: try now. */
-  poke(): void {
+  /**
+   * New entries to send, or the peer showed life: try now. `appended`, the
+   * rows just written, may go out as they are if the loop is idle.
+   */
+  poke(appended?: Appended): void {
     this.#dirty = true;
+    if (appended) this.#takeAppended(appended);
     // Not while backing off: new entries do not make the peer reachable, and
     // each retry reads a batch from the store (hundreds of reads while a peer
     // was down and entries were written). A sign of life ends the wait.
@@ -142,6 +159,49 @@ export class PeerLink {
   handedOver(channel: string, author: string, seq: number): void {
     const graceMs = Math.max(2000, 2 * this.#o.heartbeatMs);
     this.#handed.set(`${channel}/${author}`, { seq, until: Date.now() + graceMs });
+  }
+
+  /**
+   * An idle loop's next batch, straight from the rows an `appended` event
+   * carries, when they are all the peer lacks of their feed as far as this
+   * link knows: the peer holds (or was handed) everything before them, the
+   * channel is one the peer is a member of, and they fit one request. The
+   * loop then pushes them without reading the store (listing the channels,
+   * reading their heads: two reads on the way of every lone FLASH entry); once
+   * the push is answered it looks through the store only if something was
+   * written meanwhile, else when its wait next times out (which finds what
+   * another process wrote). Anything else (a busy loop, rows not following
+   * what the peer holds, a second feed before the loop woke) leaves the batch
+   * to the look through the store, as before.
+   */
+  #takeAppended(e: Appended): void {
+    const rows = e.rows;
+    const key = `${e.channel}/${e.author}`;
+    const known = this.#known.get(e.channel);
+    let held = Math.max(known?.get(e.author) ?? 0, this.#sending.get(key) ?? 0);
+    if (this.#handedSeq(key) === held + 1) held++;
+    const ready = this.#ready;
+    const follows = ready
+      ? batchKey(ready) === key && ready.rows[ready.rows.length - 1]!.seq + 1 === e.fromSeq
+      : held + 1 === e.fromSeq;
+    if (
+      !this.#idle ||
+      !rows ||
+      rows.length !== e.toSeq - e.fromSeq + 1 ||
+      e.author === this.peer ||
+      !known ||
+      this.#members.get(e.channel) !== true ||
+      !follows
+    ) {
+      this.#ready = undefined;
+      return;
+    }
+    const all = ready ? [...ready.rows, ...rows] : [...rows];
+    if (all.length > limits.batchEntries || fit(all).length !== all.length) {
+      this.#ready = undefined;
+      return;
+    }
+    this.#ready = { channel: e.channel, author: e.author, rows: all, rank: Math.min(...all.map(rankOf)), full: false };
   }
 
   /** The seq a push answer handed over in this feed, while its grace runs; else 0. */
@@ -192,15 +252,23 @@ export class PeerLink {
     const inFlight = new Set<Promise<void>>();
     let failed: unknown;
     let previous: Promise<void> = Promise.resolve();
+    // The last push was an idle loop's batch taken from an `appended` event,
+    // answered, and nothing was written since: nothing new to look for (the
+    // look after the wait's timeout finds what another process wrote).
+    let quiet = false;
     while (!this.#stopped) {
       try {
         // With a push in flight, a second is looked for only under backlog (the
         // last batch was full) or if entries were written since the last look:
         // else the answer is awaited without reading the store (two reads
         // ahead of every lone FLASH's request).
-        if (failed === undefined && inFlight.size < PIPELINE && (inFlight.size === 0 || this.#dirty)) {
+        const look = inFlight.size === 0 ? this.#dirty || !quiet : this.#dirty;
+        quiet = false;
+        if (failed === undefined && inFlight.size < PIPELINE && look) {
           this.#dirty = false;
-          const batch = await this.#nextBatch(inFlight.size > 0);
+          const ready = this.#ready;
+          this.#ready = undefined;
+          const batch = ready && inFlight.size === 0 ? ready : await this.#nextBatch(inFlight.size > 0);
           if (batch?.full) this.#dirty = true;
           // A second push only under backlog: otherwise the next batch grows while the first is answered,
           // and fewer, larger batches cost fewer commits on both sides.
@@ -208,7 +276,10 @@ export class PeerLink {
             this.#sending.set(batchKey(batch), batch.rows[batch.rows.length - 1]!.seq);
             const after = previous;
             const push: Promise<void> = this.#push(batch, after)
-              .then(() => this.#backoff.reset())
+              .then(() => {
+                this.#backoff.reset();
+                if (batch === ready) quiet = true;
+              })
               .catch((error: unknown) => {
                 failed ??= error;
               })
@@ -228,7 +299,12 @@ export class PeerLink {
           continue;
         }
         if (failed === undefined) {
-          await this.#waker.wait(1000);
+          this.#idle = true;
+          try {
+            await this.#waker.wait(1000);
+          } finally {
+            this.#idle = false;
+          }
           continue;
         }
         throw failed;
@@ -277,7 +353,9 @@ export class PeerLink {
     for (const row of await store.listChannels()) {
       if (row.state !== 'active') continue;
       const channel = await this.#o.node.channel(row.id);
-      if (!channel.members.includes(this.peer)) continue;
+      const member = channel.members.includes(this.peer);
+      this.#members.set(row.id, member);
+      if (!member) continue;
       const known = await this.#known_(row.id);
       for (const [author, head] of Object.entries(await store.heads(row.id))) {
         const key = `${row.id}/${author}`;
@@ -319,6 +397,7 @@ export class PeerLink {
       this.gaps++;
       this.#o.log.debug({ peer: this.peer, error: body.error }, 'peer lacks what came before this batch');
       this.#known.get(batch.channel)?.set(batch.author, body.heads[batch.author]?.seq ?? 0);
+      this.#dirty = true; // resume from there
       this.#handed.delete(batchKey(batch)); // nor did it keep what a push answer handed over
     } else if (body.error) {
       this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');

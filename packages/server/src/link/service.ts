@@ -93,7 +93,7 @@ export class LinkService {
       if (e.rows) this.#recent.add(e.rows);
       for (const link of this.links.values()) {
         if (e.answering === link.peer) link.handedOver(e.channel, e.author, e.toSeq);
-        else if (link.peer !== e.author || e.own) link.poke();
+        else if (link.peer !== e.author || e.own) link.poke(e);
       }
     });
   }
