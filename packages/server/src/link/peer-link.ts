@@ -30,6 +30,12 @@ export interface PeerLinkOptions {
   onHeartbeat?: (peer: string, channels: string[]) => void;
   requestTimeoutMs?: number;
   maxBackoffMs?: number;
+  /**
+   * The push loop looks through the store for anything pending at least this
+   * often (default 1000 ms), whatever it was handed meanwhile: rows another
+   * process wrote, receipts whose grace ran out.
+   */
+  lookEveryMs?: number;
   /** Rows just written, shared by the node's links: a batch found there is not read from the store. */
   recent?: RecentRows;
 }
@@ -94,8 +100,10 @@ export class PeerLink {
    * pushed like anything else.
    */
   readonly #handed = new Map<string, { seq: number; until: number }>();
-  /** The push loop waits for work: nothing in flight, no failure, no backoff. */
+  /** The push loop waits for work (nothing in flight, no failure pending). */
   #idle = false;
+  /** When the push loop last looked through the store for a batch (#nextBatch). */
+  #lookedAt = 0;
   /**
    * A batch taken from an `appended` event while the loop was idle (see
    * #takeAppended): pushed without looking through the store for it.
@@ -104,6 +112,8 @@ export class PeerLink {
   /** Per channel, whether the peer is a member, as the last look through the store found. */
   readonly #members = new Map<string, boolean>();
   sent = 0;
+  /** Times the push loop looked through the store for a batch (for tests). */
+  looks = 0;
   /** Pushes the peer answered PARLEY_E_GAP (it lacked what came before): resumed from its head each time. */
   gaps = 0;
 
@@ -186,6 +196,7 @@ export class PeerLink {
       : held + 1 === e.fromSeq;
     if (
       !this.#idle ||
+      this.#lookDue ||
       !rows ||
       rows.length !== e.toSeq - e.fromSeq + 1 ||
       e.author === this.peer ||
@@ -202,6 +213,15 @@ export class PeerLink {
       return;
     }
     this.#ready = { channel: e.channel, author: e.author, rows: all, rank: Math.min(...all.map(rankOf)), full: false };
+  }
+
+  get #lookEveryMs(): number {
+    return this.#o.lookEveryMs ?? 1000;
+  }
+
+  /** The last look through the store is as old as lookEveryMs: the loop looks now, whatever it was handed. */
+  get #lookDue(): boolean {
+    return Date.now() - this.#lookedAt >= this.#lookEveryMs;
   }
 
   /** The seq a push answer handed over in this feed, while its grace runs; else 0. */
@@ -253,8 +273,8 @@ export class PeerLink {
     let failed: unknown;
     let previous: Promise<void> = Promise.resolve();
     // The last push was an idle loop's batch taken from an `appended` event,
-    // answered, and nothing was written since: nothing new to look for (the
-    // look after the wait's timeout finds what another process wrote).
+    // answered, and nothing was written since: nothing new to look for until
+    // the next look falls due (which finds what another process wrote).
     let quiet = false;
     while (!this.#stopped) {
       try {
@@ -262,7 +282,7 @@ export class PeerLink {
         // last batch was full) or if entries were written since the last look:
         // else the answer is awaited without reading the store (two reads
         // ahead of every lone FLASH's request).
-        const look = inFlight.size === 0 ? this.#dirty || !quiet : this.#dirty;
+        const look = inFlight.size === 0 ? this.#dirty || !quiet || this.#lookDue : this.#dirty;
         quiet = false;
         if (failed === undefined && inFlight.size < PIPELINE && look) {
           this.#dirty = false;
@@ -301,7 +321,7 @@ export class PeerLink {
         if (failed === undefined) {
           this.#idle = true;
           try {
-            await this.#waker.wait(1000);
+            await this.#waker.wait(Math.max(1, this.#lookEveryMs - (Date.now() - this.#lookedAt)));
           } finally {
             this.#idle = false;
           }
@@ -348,6 +368,8 @@ export class PeerLink {
    * vain while they do.
    */
   async #nextBatch(fullOnly = false): Promise<Batch | undefined> {
+    this.looks++;
+    this.#lookedAt = Date.now();
     const { store } = this.#o.node;
     let best: Batch | undefined;
     for (const row of await store.listChannels()) {

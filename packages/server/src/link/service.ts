@@ -31,6 +31,8 @@ export interface LinkServiceOptions {
   peers: LinkPeer[];
   heartbeatMs: number;
   maxBackoffMs?: number;
+  /** See PeerLinkOptions.lookEveryMs. */
+  lookEveryMs?: number;
   ratePerSecond?: number;
   /** A request must arrive whole within this time (slow-body defence); the link server's default if unset. */
   requestTimeoutMs?: number;
@@ -112,6 +114,7 @@ export class LinkService {
       recent: this.#recent,
       onHeartbeat: (party, channels) => void this.#reoffer(party, channels),
       ...(this.#o.maxBackoffMs ? { maxBackoffMs: this.#o.maxBackoffMs } : {}),
+      ...(this.#o.lookEveryMs ? { lookEveryMs: this.#o.lookEveryMs } : {}),
     });
     this.links.set(peer.party, link);
     link.start();

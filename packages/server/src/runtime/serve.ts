@@ -38,7 +38,11 @@ function pinOf(row: PeerRow): Pin {
  * console port, and records where it listens in serve.json so CLI commands
  * go through it. stop() finishes in-flight work, then closes.
  */
-export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?: number } = {}): Promise<Serving> {
+export async function serve(
+  dir: string,
+  // lookEveryMs: see PeerLinkOptions (tests set it long, to see what happens without the timed look).
+  options: { clock?: Clock; heartbeatMs?: number; lookEveryMs?: number } = {},
+): Promise<Serving> {
   const { logLevel, linkRequestTimeoutMs: requestTimeoutMs, linkRatePerSecond: ratePerSecond } = readEnv();
   const log = pino({ level: logLevel ?? 'info', base: { party: undefined } }, destination(2));
   const open = await openNode(dir, options.clock ? { clock: options.clock } : {});
@@ -63,6 +67,7 @@ export async function serve(dir: string, options: { clock?: Clock; heartbeatMs?:
     onServer: (server) => pins.guard(server),
     peers: rows.map(linkPeer),
     heartbeatMs: options.heartbeatMs ?? config.heartbeatSeconds * 1000,
+    ...(options.lookEveryMs ? { lookEveryMs: options.lookEveryMs } : {}),
     ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
     ...(ratePerSecond ? { ratePerSecond } : {}),
   });
