@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { examples } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
+import { configFile } from '../config/node-config.js';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
 import { eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
@@ -14,8 +16,9 @@ import { eventually, initParties, ok, type Party, tempRoot } from '../test-util/
 // `parley serve` child. The link's timed look (once a second by default) is
 // put off to a minute here, so that only the looks the change is about are
 // counted, and so that an entry the loop failed to pick up would wait for
-// cn-jsd to pull it instead of being pushed. Link logic, the same on both
-// databases: SQLite.
+// cn-jsd to pull it instead of being pushed. cn-jsd's heartbeat is put off
+// too: a pull racing a push would take an entry the push then finds held.
+// Link logic, the same on both databases: SQLite.
 describe('an idle link pushes what was just written without reading the store', () => {
   const { root, cleanup } = tempRoot();
   let us: Party;
@@ -25,6 +28,8 @@ describe('an idle link pushes what was just written without reading the store', 
 
   before(async () => {
     [us, cn] = (await initParties(root, ['us-js', 'cn-jsd'])) as [Party, Party];
+    const config = JSON.parse(readFileSync(configFile(cn.dir), 'utf8')) as { heartbeatSeconds: number };
+    writeFileSync(configFile(cn.dir), JSON.stringify({ ...config, heartbeatSeconds: 600 }, null, 2));
     served = await serve(us.dir, { heartbeatMs: 1000, lookEveryMs: 60_000 });
     await cn.node.start();
     const offer = (await operations['channel-propose'](
