@@ -109,6 +109,13 @@ export class PeerLink {
    * #takeAppended): pushed without looking through the store for it.
    */
   #ready: Batch | undefined;
+  /**
+   * Feeds a push answer found the peer lacking (PARLEY_E_GAP): no further
+   * push of theirs joins one in flight, so that once every push out is
+   * answered the next starts from the peer's head, instead of the pipeline
+   * running on through the backlog with pushes the peer refuses as well.
+   */
+  readonly #resuming = new Set<string>();
   /** Per channel, whether the peer is a member, as the last look through the store found. */
   readonly #members = new Map<string, boolean>();
   sent = 0;
@@ -282,6 +289,7 @@ export class PeerLink {
         // last batch was full) or if entries were written since the last look:
         // else the answer is awaited without reading the store (two reads
         // ahead of every lone FLASH's request).
+        if (inFlight.size === 0) this.#resuming.clear(); // every push out was answered
         const look = inFlight.size === 0 ? this.#dirty || !quiet || this.#lookDue : this.#dirty;
         quiet = false;
         if (failed === undefined && inFlight.size < PIPELINE && look) {
@@ -388,7 +396,7 @@ export class PeerLink {
         if (this.#handedSeq(key) === held + 1) held++;
         const from = held + 1;
         if (author === this.peer || head.seq < from) continue;
-        if (fullOnly && head.seq - from + 1 < limits.batchEntries) continue;
+        if (fullOnly && (head.seq - from + 1 < limits.batchEntries || this.#resuming.has(key))) continue;
         const to = Math.min(head.seq, from + limits.batchEntries - 1);
         const fetched =
           this.#o.recent?.range(row.id, author, from, to) ??
@@ -419,7 +427,8 @@ export class PeerLink {
       this.gaps++;
       this.#o.log.debug({ peer: this.peer, error: body.error }, 'peer lacks what came before this batch');
       this.#known.get(batch.channel)?.set(batch.author, body.heads[batch.author]?.seq ?? 0);
-      this.#dirty = true; // resume from there
+      this.#dirty = true; // resume from there, once the pushes out are answered
+      this.#resuming.add(batchKey(batch));
       this.#handed.delete(batchKey(batch)); // nor did it keep what a push answer handed over
     } else if (body.error) {
       this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');
