@@ -103,6 +103,14 @@ export const catalogue = {
     cause: "The prev field must be the id of the feed's previous entry (null at seq 1).",
     fix: "Nothing on the receiving side; if the author's own store disagrees, restore it from a backup of the feed.",
   },
+  PARLEY_E_OWN_FEED_BEHIND: {
+    status: 503,
+    message:
+      'own feed {author} in channel {channel} is at seq {held}, but {member} names seq {claimed}: catching up before signing',
+    cause:
+      "An entry of another member names more of this node's own feed than the node holds: it was restored from an older copy. Signing now would fork its feed, so it signs nothing in the channel (no receipt, no message) until it has pulled its own entries back.",
+    fix: 'Retry shortly: the node pulls its own feed from its peers within a few heartbeats. A claim the member does not back within a minute is disbelieved, and the node signs again.',
+  },
   PARLEY_E_TIME_REGRESSION: {
     status: 400,
     message: 'time of {author} seq {seq} ({time}) is earlier than seq {prevSeq} ({prevTime})',

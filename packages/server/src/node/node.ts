@@ -1,5 +1,6 @@
 import { ParleyError, validateBody } from '@parley/contract';
 import {
+  type AcceptedEntry,
   type FeedHead,
   type JsonValue,
   type SignedEntry,
@@ -25,6 +26,12 @@ export interface NodeDeps {
   otherSigners?: readonly Signer[];
   store: Store;
   clock: Clock;
+  /**
+   * How long a member's claim that this party's own feed is further on than
+   * it holds stops this node signing in the channel, if the member does not
+   * back it (default 60 s; decision 0027).
+   */
+  claimGraceMs?: number;
 }
 
 /** Most own entries one transaction commits together. */
@@ -86,11 +93,21 @@ export class ParleyNode {
   readonly #draining = new Set<string>();
   /** Per channel, the batch being taken in (the next waits for it). */
   readonly #ingesting = new Map<string, Promise<void>>();
+  /**
+   * Per channel, the furthest seq of this party's own feed that another
+   * member's verified entry names, by whom, and since when it kept this node
+   * from signing (decision 0027).
+   */
+  readonly #claims = new Map<string, { seq: number; by: string; behindSince?: number }>();
+  /** `channel/member` whose claim went unbacked for the grace: not believed again while this node runs. */
+  readonly #unbacked = new Set<string>();
+  readonly #claimGraceMs: number;
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
     this.store = deps.store;
     this.clock = deps.clock;
+    this.#claimGraceMs = deps.claimGraceMs ?? 60_000;
     this.#signer = deps.signer;
     for (const signer of [deps.signer, ...(deps.otherSigners ?? [])]) this.#signers.set(keyOf(signer), signer);
   }
@@ -213,7 +230,10 @@ export class ParleyNode {
     // and the key history learns of it once the batch is durable.
     let rotated: { seq: number; key: string } | undefined;
     const builds = batch.map((own, i) => async (head: FeedHead | undefined, feed: LockedFeed) => {
-      if (i === 0) rotated = undefined; // the store may build the group again (a retried transaction)
+      if (i === 0) {
+        rotated = undefined; // the store may build the group again (a retried transaction)
+        this.#refuseIfBehind(channel, head);
+      }
       const seq = (head?.seq ?? 0) + 1;
       const signer = this.#signerFor(state, seq, rotated);
       let entry = own.assignSerial ? { ...own, body: withSerial(own.body, (await feed.maxSerial()) + 1) } : own;
@@ -276,6 +296,7 @@ export class ParleyNode {
 
   async #ingest(channel: ChannelState, raw: unknown[], answering: string | undefined): Promise<IngestAnswer> {
     const result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
+    this.#noteClaims(channel.id, result.accepted);
     const needsReceipt =
       [...result.accepted].some(
         ([author, list]) => author !== this.party && list.some((e) => e.header.type !== 'receipt'),
@@ -287,6 +308,8 @@ export class ParleyNode {
     const own = {
       author: this.party,
       build: (head: FeedHead | undefined, others: Record<string, FeedHead>) =>
+        // Refused while our own feed is behind: the batch is not stored either, and its sender retries.
+        this.#refuseIfBehind(channel.id, head) ??
         this.#sign(
           channel.id,
           head,
@@ -368,6 +391,55 @@ export class ParleyNode {
       if ((await this.store.range(channel, author, from, to - from + 1)).some((r) => r.type !== 'receipt')) return true;
     }
     return false;
+  }
+
+  /**
+   * Notes how much of this party's own feed the other members' entries just
+   * verified name (their signed heads). Only a restored node (or one whose
+   * storage lost its own latest entries) holds less than that.
+   */
+  #noteClaims(channel: string, accepted: ReadonlyMap<string, readonly AcceptedEntry[]>): void {
+    for (const [author, entries] of accepted) {
+      if (author === this.party || this.#unbacked.has(`${channel}/${author}`)) continue;
+      for (const entry of entries) {
+        const seq = entry.header.heads[this.party]?.seq;
+        const held = this.#claims.get(channel);
+        if (seq !== undefined && seq > (held?.seq ?? 0)) {
+          const since = held?.behindSince;
+          this.#claims.set(channel, { seq, by: author, ...(since === undefined ? {} : { behindSince: since }) });
+        }
+      }
+    }
+  }
+
+  /**
+   * Throws PARLEY_E_OWN_FEED_BEHIND while another member names more of our
+   * own feed than `head` (ours, locked): signing at head + 1 would fork it
+   * (decision 0027). The link pulls our own feed back meanwhile. A claim not
+   * backed within the grace is the member's lie or loss: it is dropped, the
+   * member's later claims disbelieved, and the node signs again.
+   */
+  #refuseIfBehind(channel: string, head: FeedHead | undefined): undefined {
+    const claim = this.#claims.get(channel);
+    if (!claim) return undefined;
+    const held = head?.seq ?? 0;
+    if (held >= claim.seq) {
+      this.#claims.delete(channel);
+      return undefined;
+    }
+    claim.behindSince ??= Date.now();
+    if (Date.now() - claim.behindSince >= this.#claimGraceMs) {
+      this.#claims.delete(channel);
+      this.#unbacked.add(`${channel}/${claim.by}`);
+      return undefined;
+    }
+    throw new ParleyError('PARLEY_E_OWN_FEED_BEHIND', {
+      author: this.party,
+      channel,
+      held,
+      member: claim.by,
+      claimed: claim.seq,
+    });
   }
 
   async #headsOfOthers(channel: string): Promise<SignedEntry['header']['heads']> {
