@@ -499,17 +499,29 @@ export class PeerLink {
   async #pullWhatWeLack(heads: Record<string, Record<string, number>>, _afterOutage: boolean): Promise<void> {
     if (this.#pulling) return;
     this.#pulling = true;
+    const self = this.#o.node.party;
     try {
       for (const [channel, theirs] of Object.entries(heads)) {
         const row = await this.#o.node.store.getChannel(channel);
         if (row?.state !== 'active') continue;
         const ours = await this.#o.node.store.heads(channel);
-        for (const [author, seq] of Object.entries(theirs)) {
+        // Our own feed first, and at once: nobody pushes it to us, and while
+        // the peer holds more of it than we do (we were restored from an older
+        // copy) we sign nothing in the channel (decision 0027), so taking in
+        // the other feeds would fail until it is back.
+        const feeds = Object.entries(theirs).sort(([a], [b]) => Number(b === self) - Number(a === self));
+        for (const [author, seq] of feeds) {
           const have = ours[author]?.seq ?? 0;
           const key = `${channel}/${author}`;
-          const stalled = seq > have && this.#lastHave.get(key) === have;
+          const stalled = seq > have && (author === self || this.#lastHave.get(key) === have);
           this.#lastHave.set(key, have);
-          if (stalled) await this.#pullFeed(channel, author, seq);
+          if (!stalled) continue;
+          try {
+            await this.#pullFeed(channel, author, seq);
+          } catch (error) {
+            // One feed failing (a refusal, a timeout) does not keep the others from being pulled.
+            this.#o.log.debug({ peer: this.peer, channel, author, err: String(error) }, 'pull failed');
+          }
         }
       }
     } catch (error) {

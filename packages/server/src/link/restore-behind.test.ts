@@ -89,4 +89,37 @@ describe('a node restored from an older copy while its peer writes', () => {
     assert.equal((await status(us.dir)).forks, 0, 'us-js holds no fork of cn-jsd');
     assert.equal((await status(cn.dir)).forks, 0);
   });
+
+  // The same with the roles swapped: us-js restored while cn-jsd sends. Its
+  // own feed's id sorts after the peer's, so the link must pull it first by
+  // choice, not by the order of the heads (a pull of cn-jsd's feed is refused
+  // until it is back).
+  it('pulls its own feed back first whatever the order of the feeds', async () => {
+    const ours = join(us.dir, 'parley.sqlite');
+    const copy = join(root, 'us-copy');
+    await served.stop();
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(ours + suffix)) copyFileSync(ours + suffix, copy + suffix);
+    }
+    served = await serve(us.dir, { heartbeatMs: 1000 });
+    const written = await write(50);
+    await acknowledged(written);
+    await served.stop();
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(ours + suffix, { force: true });
+      if (existsSync(copy + suffix)) copyFileSync(copy + suffix, ours + suffix);
+    }
+    for (let i = 0; i < 3; i++) {
+      await ok(['send', '--dir', cn.dir, '--channel', channel, '--subject', `from cn-jsd ${i}`, '--text', 'x']);
+    }
+    served = await serve(us.dir, { heartbeatMs: 1000 });
+    // us-js answers cn-jsd's messages after the entries it had written, and cn-jsd takes that answer.
+    await eventually(
+      async () => ((await status(cn.dir)).channels.find((c) => c.id === channel)?.heads['us-js'] ?? 0) > written,
+      30_000,
+      'cn-jsd to hold an answer of us-js written after its restored entries',
+    );
+    assert.equal((await status(us.dir)).forks, 0);
+    assert.equal((await status(cn.dir)).forks, 0, 'cn-jsd holds no fork of us-js');
+  });
 });

@@ -28,10 +28,22 @@ export interface NodeDeps {
   clock: Clock;
   /**
    * How long a member's claim that this party's own feed is further on than
-   * it holds stops this node signing in the channel, if the member does not
-   * back it (default 60 s; decision 0027).
+   * it holds stops this node signing in the channel while the node's own
+   * head does not move, if the member does not back it (default 60 s;
+   * `parley serve` uses the larger of that and five heartbeats; decision 0027).
    */
   claimGraceMs?: number;
+}
+
+/**
+ * How much of this party's own feed one member's entries name: the furthest
+ * seq, and, once it kept the node from signing, since when (a monotonic
+ * time) and at which own head — progress restarts the grace.
+ */
+interface Claim {
+  seq: number;
+  behindSince?: number;
+  heldThen?: number;
 }
 
 /** Most own entries one transaction commits together. */
@@ -98,7 +110,7 @@ export class ParleyNode {
    * member's verified entry names, by whom, and since when it kept this node
    * from signing (decision 0027).
    */
-  readonly #claims = new Map<string, { seq: number; by: string; behindSince?: number }>();
+  readonly #claims = new Map<string, Map<string, Claim>>();
   /** `channel/member` whose claim went unbacked for the grace: not believed again while this node runs. */
   readonly #unbacked = new Set<string>();
   readonly #claimGraceMs: number;
@@ -403,11 +415,15 @@ export class ParleyNode {
       if (author === this.party || this.#unbacked.has(`${channel}/${author}`)) continue;
       for (const entry of entries) {
         const seq = entry.header.heads[this.party]?.seq;
-        const held = this.#claims.get(channel);
-        if (seq !== undefined && seq > (held?.seq ?? 0)) {
-          const since = held?.behindSince;
-          this.#claims.set(channel, { seq, by: author, ...(since === undefined ? {} : { behindSince: since }) });
+        if (seq === undefined) continue;
+        let members = this.#claims.get(channel);
+        if (!members) {
+          members = new Map();
+          this.#claims.set(channel, members);
         }
+        const held = members.get(author);
+        if (!held) members.set(author, { seq });
+        else if (seq > held.seq) held.seq = seq;
       }
     }
   }
@@ -415,30 +431,58 @@ export class ParleyNode {
   /**
    * Throws PARLEY_E_OWN_FEED_BEHIND while another member names more of our
    * own feed than `head` (ours, locked): signing at head + 1 would fork it
-   * (decision 0027). The link pulls our own feed back meanwhile. A claim not
-   * backed within the grace is the member's lie or loss: it is dropped, the
-   * member's later claims disbelieved, and the node signs again.
+   * (decision 0027). The link pulls our own feed back meanwhile. Each
+   * member's claim has its own grace, restarted whenever our head moves on:
+   * one that stays unbacked that long is the member's lie or loss; it is
+   * dropped, the member's later claims disbelieved, an alarm raised, and
+   * the node signs again unless another member's claim still stands.
    */
   #refuseIfBehind(channel: string, head: FeedHead | undefined): undefined {
-    const claim = this.#claims.get(channel);
-    if (!claim) return undefined;
+    const members = this.#claims.get(channel);
+    if (!members) return undefined;
     const held = head?.seq ?? 0;
-    if (held >= claim.seq) {
-      this.#claims.delete(channel);
-      return undefined;
+    const now = performance.now();
+    let standing: [string, Claim] | undefined;
+    for (const [member, claim] of members) {
+      if (held >= claim.seq) {
+        members.delete(member);
+        continue;
+      }
+      if (claim.behindSince === undefined || held > (claim.heldThen ?? 0)) {
+        claim.behindSince = now;
+        claim.heldThen = held;
+      }
+      if (now - claim.behindSince >= this.#claimGraceMs) {
+        members.delete(member);
+        this.#unbacked.add(`${channel}/${member}`);
+        this.#unbackedAlarm(channel, member, claim.seq, held);
+        continue;
+      }
+      standing ??= [member, claim];
     }
-    claim.behindSince ??= Date.now();
-    if (Date.now() - claim.behindSince >= this.#claimGraceMs) {
-      this.#claims.delete(channel);
-      this.#unbacked.add(`${channel}/${claim.by}`);
-      return undefined;
-    }
+    if (members.size === 0) this.#claims.delete(channel);
+    if (!standing) return undefined;
     throw new ParleyError('PARLEY_E_OWN_FEED_BEHIND', {
       author: this.party,
       channel,
       held,
-      member: claim.by,
-      claimed: claim.seq,
+      member: standing[0],
+      claimed: standing[1].seq,
+    });
+  }
+
+  /** Raised after the signing transaction (the store's connection is held by it meanwhile). */
+  #unbackedAlarm(channel: string, member: string, claimed: number, held: number): void {
+    setImmediate(() => {
+      void this.store
+        .raiseAlarm({
+          kind: 'unbacked-claim',
+          channel,
+          message: `${member} named ${this.party}'s feed at seq ${claimed} but did not back it; this node holds seq ${held} and signs again`,
+          details: JSON.stringify({ member, claimed, held }),
+          raisedAt: this.now(),
+        })
+        .catch(() => undefined);
     });
   }
 

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { isParleyError } from '@parley/contract';
 import { type JsonValue, type SignedEntry, type Signer, signEntry } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
+import { eventually } from '../test-util/nodes.js';
 import { openSqlite } from '../store/dialects/sqlite.js';
 import { KyselyStore } from '../store/kysely-store.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
@@ -90,6 +91,9 @@ describe('a node whose own feed is behind what a member names', () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       const answer = await node.ingest(id, [message]);
       assert.equal(answer.receipt?.header.seq, 1, 'the grace ran out: the node signs at its own head');
+      await eventually(async () => (await store.openAlarms()).find((a) => a.kind === 'unbacked-claim'));
+      const alarm = (await store.openAlarms()).find((a) => a.kind === 'unbacked-claim')!;
+      assert.match(alarm.message, /cn-jsd named us-js's feed at seq 5 but did not back it/);
       // The member's later claims are not believed again while the node runs.
       const again = theirs('message', messageBody(2), { 'us-js': { seq: 9, id: `${'B'.repeat(42)}A` } }).entry;
       const later = await node.ingest(id, [again]);

@@ -53,6 +53,8 @@ export async function openNode(dir: string, options: { clock?: Clock } = {}): Pr
     otherSigners: await otherKeys(dir),
     store,
     clock: options.clock ?? envClock(),
+    // A restored node pulls its own feed back at its first heartbeats: the grace outlasts several (decision 0027).
+    claimGraceMs: Math.max(60_000, 5 * config.heartbeatSeconds * 1000),
   });
   const self: SelfCard = { party: config.party, names: config.names, key: toBase64url(identity.signer.publicKey) };
   return { dir, config, identity, store, node, self, close: () => store.close() };
