@@ -6,9 +6,9 @@ import { after, describe, it } from 'node:test';
 import { isParleyError } from '@parley/contract';
 import { type JsonValue, type SignedEntry, type Signer, signEntry } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
-import { eventually } from '../test-util/nodes.js';
 import { openSqlite } from '../store/dialects/sqlite.js';
 import { KyselyStore } from '../store/kysely-store.js';
+import { eventually } from '../test-util/nodes.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { ParleyNode } from './node.js';
 
