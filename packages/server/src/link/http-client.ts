@@ -1,5 +1,5 @@
 import { type Agent, request as httpsRequest } from 'node:https';
-import { limits, ParleyError } from '@parley/contract';
+import { catalogue, type ErrorCode, limits, ParleyError, wireErrorSchema } from '@parley/contract';
 import { parseJson } from '@parley/record';
 import { JsonText } from './wire.js';
 
@@ -61,4 +61,19 @@ export function linkRequest(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * The peer's refusal, when an answer is not 2xx and carries one of the
+ * catalogue's errors as the link sends them (`{ code, message, details }`):
+ * that error, with the peer's code and details (its message is rebuilt from
+ * our catalogue: the text the peer wrote is not repeated). Else
+ * undefined: a 2xx answer, or one the caller's own schema must judge (a push
+ * answer carrying an error beside the peer's heads, say).
+ */
+export function refusalOf(res: LinkResponse): ParleyError | undefined {
+  if (res.status >= 200 && res.status <= 299) return undefined;
+  const wire = wireErrorSchema.safeParse(res.body);
+  if (!wire.success || !Object.hasOwn(catalogue, wire.data.code)) return undefined;
+  return new ParleyError(wire.data.code as ErrorCode, wire.data.details);
 }

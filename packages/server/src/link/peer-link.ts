@@ -14,7 +14,7 @@ import type { AppendedEvent } from '../node/events.js';
 import type { ParleyNode } from '../node/node.js';
 import type { StoredEntryRow } from '../store/store.js';
 import { Backoff, Waker } from './backoff.js';
-import { linkRequest } from './http-client.js';
+import { linkRequest, refusalOf } from './http-client.js';
 import { type EndpointStatus, newEndpoint, recordFailure, recordSuccess } from './link-state.js';
 import type { RecentRows } from './recent-rows.js';
 import { entriesJson } from './wire.js';
@@ -116,6 +116,13 @@ export class PeerLink {
    * running on through the backlog with pushes the peer refuses as well.
    */
   readonly #resuming = new Set<string>();
+  /**
+   * Channels whose entries the peer refuses (a catalogued refusal of a push,
+   * other than a rate limit: its own feed is behind, it does not hold the
+   * channel, it is read-only…): held back, each on its own capped backoff,
+   * while the link goes on with the other channels (decision 0028).
+   */
+  readonly #held = new Map<string, { backoff: Backoff; until: number; code: string; since: number }>();
   /** Per channel, whether the peer is a member, as the last look through the store found. */
   readonly #members = new Map<string, boolean>();
   sent = 0;
@@ -123,6 +130,8 @@ export class PeerLink {
   looks = 0;
   /** Pushes the peer answered PARLEY_E_GAP (it lacked what came before): resumed from its head each time. */
   gaps = 0;
+  /** Pushes the peer refused with a catalogued error (other than a gap or a rate limit): their channel was held back. */
+  refusals = 0;
 
   constructor(options: PeerLinkOptions) {
     this.#o = options;
@@ -209,6 +218,7 @@ export class PeerLink {
       e.author === this.peer ||
       !known ||
       this.#members.get(e.channel) !== true ||
+      this.#heldBack(e.channel) ||
       !follows
     ) {
       this.#ready = undefined;
@@ -329,7 +339,8 @@ export class PeerLink {
         if (failed === undefined) {
           this.#idle = true;
           try {
-            await this.#waker.wait(Math.max(1, this.#lookEveryMs - (Date.now() - this.#lookedAt)));
+            const look = this.#lookEveryMs - (Date.now() - this.#lookedAt);
+            await this.#waker.wait(Math.max(1, Math.min(look, this.#nextReleaseMs())));
           } finally {
             this.#idle = false;
           }
@@ -381,7 +392,7 @@ export class PeerLink {
     const { store } = this.#o.node;
     let best: Batch | undefined;
     for (const row of await store.listChannels()) {
-      if (row.state !== 'active') continue;
+      if (row.state !== 'active' || this.#heldBack(row.id)) continue;
       const channel = await this.#o.node.channel(row.id);
       const member = channel.members.includes(this.peer);
       this.#members.set(row.id, member);
@@ -418,6 +429,13 @@ export class PeerLink {
     const path = `${linkPrefix}/channels/${batch.channel}/entries`;
     const res = await this.#request('POST', path, entriesJson(batch.rows));
     await after;
+    const refused = refusalOf(res);
+    if (refused) {
+      // The peer asks the whole link to slow down: back off, as on any failure.
+      if (refused.code === 'PARLEY_E_RATE_LIMIT') throw refused;
+      this.#hold(batch.channel, refused);
+      return;
+    }
     const body = parseWith(pushResponseSchema, res.body, 'push answer');
     this.#learn(batch.channel, Object.fromEntries(Object.entries(body.heads).map(([a, h]) => [a, h.seq])));
     this.sent += body.stored;
@@ -431,9 +449,75 @@ export class PeerLink {
       this.#resuming.add(batchKey(batch));
       this.#handed.delete(batchKey(batch)); // nor did it keep what a push answer handed over
     } else if (body.error) {
-      this.#o.log.warn({ peer: this.peer, error: body.error }, 'peer refused entries');
-      throw new ParleyError('PARLEY_E_USAGE', { reason: `peer refused: ${body.error.code}` });
-    }
+      this.#hold(
+        batch.channel,
+        refusalOf({ status: 400, body: body.error }) ??
+          new ParleyError('PARLEY_E_SCHEMA', {
+            type: 'push answer',
+            path: 'error.code',
+            reason: `not in the catalogue: ${body.error.code.slice(0, 64)}`,
+          }),
+      );
+    } else this.#release(batch.channel);
+  }
+
+  /** Whether the peer's refusals hold this channel's pushes back now. */
+  #heldBack(channel: string): boolean {
+    const held = this.#held.get(channel);
+    return held !== undefined && held.until > Date.now();
+  }
+
+  /** Milliseconds until the first held-back channel may be pushed again (Infinity when none is held). */
+  #nextReleaseMs(): number {
+    let first = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    for (const held of this.#held.values()) if (held.until > now) first = Math.min(first, held.until - now);
+    return first;
+  }
+
+  /**
+   * The peer refused a push of `channel`: its pushes wait out a backoff of
+   * their own, and the loop looks at once for the other channels' work.
+   */
+  #hold(channel: string, refusal: ParleyError): void {
+    let held = this.#held.get(channel);
+    const first = held === undefined;
+    held ??= {
+      backoff: new Backoff(100, this.#o.maxBackoffMs ?? 3000),
+      until: 0,
+      code: refusal.code,
+      since: Date.now(),
+    };
+    held.until = Date.now() + held.backoff.fail();
+    held.code = refusal.code;
+    this.#held.set(channel, held);
+    this.#dirty = true;
+    this.refusals++;
+    const seen = {
+      peer: this.peer,
+      channel,
+      code: refusal.code,
+      reason: refusal.message,
+      retryInMs: held.until - Date.now(),
+    };
+    if (first) this.#o.log.warn(seen, 'peer refuses entries of this channel; the other channels go on');
+    else this.#o.log.debug(seen, 'peer still refuses entries of this channel');
+  }
+
+  /** A push of `channel` was taken: it is no longer held back. */
+  #release(channel: string): void {
+    const held = this.#held.get(channel);
+    if (!held) return;
+    this.#held.delete(channel);
+    this.#o.log.info(
+      { peer: this.peer, channel, code: held.code, refusedForMs: Date.now() - held.since },
+      'peer takes entries of this channel again',
+    );
+  }
+
+  /** Channels whose pushes the peer refuses, with its last refusal's code (for status and tests). */
+  get refusing(): Map<string, string> {
+    return new Map([...this.#held].map(([channel, held]) => [channel, held.code]));
   }
 
   #failover(): void {
@@ -540,6 +624,8 @@ export class PeerLink {
         'GET',
         `${linkPrefix}/channels/${channel}/feeds/${author}?from=${ours + 1}&limit=${limits.batchEntries}`,
       );
+      const refused = refusalOf(res);
+      if (refused) throw refused;
       const body = parseWith(pullResponseSchema, res.body, 'pull answer');
       if (body.entries.length === 0) return;
       const result = await this.#o.node.ingest(channel, body.entries);

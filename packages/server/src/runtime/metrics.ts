@@ -43,6 +43,18 @@ export class Metrics {
     help: 'Pushes the peer refused as not continuing what it holds (the sender resumed from its head)',
     labelNames: ['peer'],
   });
+  readonly #refusals = new Gauge({
+    registers: [],
+    name: 'parley_link_push_refusals_total',
+    help: 'Pushes the peer refused with a catalogued error other than a gap or a rate limit (their channel was held back)',
+    labelNames: ['peer'],
+  });
+  readonly #refusing = new Gauge({
+    registers: [],
+    name: 'parley_link_channel_refused',
+    help: "1 for a channel whose last push the peer refused, with the refusal's code; the other channels go on",
+    labelNames: ['peer', 'channel', 'code'],
+  });
   readonly #forks = new Gauge({ registers: [], name: 'parley_forks_total', help: 'Forks detected (proofs kept)' });
   readonly #entries = new Gauge({
     registers: [],
@@ -60,6 +72,8 @@ export class Metrics {
       this.#offset,
       this.#lag,
       this.#gaps,
+      this.#refusals,
+      this.#refusing,
       this.#alarms,
       this.#forks,
       this.#entries,
@@ -72,10 +86,22 @@ export class Metrics {
   }
 
   async collect(): Promise<void> {
-    for (const g of [this.#linkUp, this.#rtt, this.#offset, this.#lag, this.#gaps, this.#alarms, this.#entries])
+    for (const g of [
+      this.#linkUp,
+      this.#rtt,
+      this.#offset,
+      this.#lag,
+      this.#gaps,
+      this.#refusals,
+      this.#refusing,
+      this.#alarms,
+      this.#entries,
+    ])
       g.reset();
     for (const link of this.#link?.links.values() ?? []) {
       this.#gaps.set({ peer: link.peer }, link.gaps);
+      this.#refusals.set({ peer: link.peer }, link.refusals);
+      for (const [channel, code] of link.refusing) this.#refusing.set({ peer: link.peer, channel, code }, 1);
       for (const e of link.endpoints) {
         const labels = { peer: link.peer, endpoint: e.url };
         this.#linkUp.set(labels, e.state === 'UP' ? 1 : e.state === 'DEGRADED' ? 0.5 : 0);

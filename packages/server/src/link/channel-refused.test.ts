@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { examples, ParleyError } from '@parley/contract';
+import type { JsonValue } from '@parley/record';
+import { operations } from '../runtime/operations.js';
+import { type Serving, serve } from '../runtime/serve.js';
+import { eventually, initParties, type Party, tempRoot } from '../test-util/nodes.js';
+
+// A peer that refuses one channel's entries must not hold up the others
+// (decision 0028). cn-jsd is made to refuse everything of channel X as a node
+// restored from an older copy does (PARLEY_E_OWN_FEED_BEHIND, 503) for as long
+// as the test says; the refusal crosses its real link server, error handler
+// and TLS. Before, us-js's push loop took any refusal as a failure of the
+// whole link: it backed off, looked again, found X's FLASH entry the most
+// urgent, was refused again, and so on, and a ROUTINE entry of channel Y
+// waited as long as X was refused. Both nodes run in this process; cn-jsd's
+// heartbeat is put off, so that it does not pull what it is not pushed.
+// Link logic, the same on both databases: SQLite.
+describe('a channel the peer refuses does not hold up the others', () => {
+  const { root, cleanup } = tempRoot();
+  let us: Party;
+  let cn: Party;
+  let usServed: Serving;
+  let cnServed: Serving;
+  let x = '';
+  let y = '';
+  let refuseX = false;
+
+  before(async () => {
+    [us, cn] = (await initParties(root, ['us-js', 'cn-jsd'])) as [Party, Party];
+    usServed = await serve(us.dir, { heartbeatMs: 1000 });
+    cnServed = await serve(cn.dir, { heartbeatMs: 600_000 });
+    const open = async (name: string) => {
+      const { id } = (await operations['channel-propose'](
+        { open: usServed.open, link: usServed.link },
+        { name, members: 'us-js,cn-jsd' },
+      )) as { id: string };
+      await eventually(async () => (await cnServed.open.store.getChannel(id)) !== undefined, 20_000, `offer ${name}`);
+      await operations['channel-accept']({ open: cnServed.open, link: cnServed.link }, { channel: id });
+      await eventually(async () => (await usServed.open.store.getChannel(id))?.state === 'active', 20_000, name);
+      return id;
+    };
+    x = await open('refused');
+    y = await open('open');
+    const node = cnServed.open.node;
+    const ingest = node.ingest.bind(node);
+    node.ingest = async (channel, raw, from) => {
+      if (refuseX && channel === x) {
+        throw new ParleyError('PARLEY_E_OWN_FEED_BEHIND', {
+          author: 'cn-jsd',
+          channel,
+          held: 0,
+          member: 'us-js',
+          claimed: 1,
+        });
+      }
+      return ingest(channel, raw, from);
+    };
+  });
+  after(async () => {
+    await usServed?.stop();
+    await cnServed?.stop();
+    cleanup();
+  });
+
+  let serial = 0;
+  const send = async (channel: string, precedence: string) => {
+    const { translation: _, ...plain } = examples.message;
+    serial++;
+    const body = { ...plain, precedence, subject: `m ${serial}`, serial, attachments: [] };
+    const { entry } = await usServed.open.node.append(channel, {
+      type: 'message',
+      body: body as unknown as JsonValue,
+    });
+    return entry.header.seq;
+  };
+  const acknowledged = (channel: string, seq: number, ms: number) =>
+    eventually(
+      async () => ((await usServed.open.store.peerHeads(channel, 'cn-jsd'))['us-js'] ?? 0) >= seq,
+      ms,
+      `cn-jsd acknowledges seq ${seq} of ${channel === x ? 'X' : 'Y'}`,
+    );
+  const link = () => usServed.link.links.get('cn-jsd')!;
+
+  it('delivers channel Y while cn-jsd refuses channel X, says so, and delivers X once it takes it again', async () => {
+    // Both channels work to begin with.
+    await acknowledged(x, await send(x, 'ROUTINE'), 20_000);
+    await acknowledged(y, await send(y, 'ROUTINE'), 20_000);
+
+    refuseX = true;
+    const flash = await send(x, 'FLASH');
+    await eventually(async () => link().refusing.get(x) === 'PARLEY_E_OWN_FEED_BEHIND', 10_000, 'X held back');
+    // Less urgent than X's FLASH entry, and written after it: it goes out all the same.
+    await acknowledged(y, await send(y, 'ROUTINE'), 5000);
+    assert.ok(link().refusals >= 1);
+    const metrics = await (await fetch(new URL('/metrics', usServed.consoleUrl))).text();
+    assert.match(metrics, new RegExp(`parley_link_channel_refused\\{[^}]*channel="${x}"[^}]*PARLEY_E_OWN_FEED_BEHIND`));
+    assert.match(metrics, /parley_link_push_refusals_total\{peer="cn-jsd"\} [1-9]/);
+    assert.equal(((await cnServed.open.store.heads(x))['us-js']?.seq ?? 0) < flash, true, 'X not stored meanwhile');
+
+    // cn-jsd takes X again: its FLASH entry arrives within the held channel's backoff, and the hold is lifted.
+    refuseX = false;
+    await acknowledged(x, flash, 10_000);
+    await eventually(async () => !link().refusing.has(x), 5000, 'X no longer held back');
+  });
+});
