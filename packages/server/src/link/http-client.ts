@@ -1,6 +1,7 @@
 import { type Agent, request as httpsRequest } from 'node:https';
 import { catalogue, type ErrorCode, limits, ParleyError, wireErrorSchema } from '@parley/contract';
 import { parseJson } from '@parley/record';
+import type { z } from 'zod';
 import { JsonText } from './wire.js';
 
 export interface LinkResponse {
@@ -64,16 +65,26 @@ export function linkRequest(
 }
 
 /**
- * The peer's refusal, when an answer is not 2xx and carries one of the
- * catalogue's errors as the link sends them (`{ code, message, details }`):
- * that error, with the peer's code and details (its message is rebuilt from
- * our catalogue: the text the peer wrote is not repeated). Else
- * undefined: a 2xx answer, or one the caller's own schema must judge (a push
- * answer carrying an error beside the peer's heads, say).
+ * The peer's refusal, when an answer is not 2xx and carries an error as the
+ * link sends them (`{ code, message, details }`): that error, with the peer's
+ * code and details (its message is rebuilt from our catalogue: the text the
+ * peer wrote is not repeated); a code our catalogue lacks (a newer peer's)
+ * is PARLEY_E_SCHEMA naming it. Else undefined: a 2xx answer, or one the
+ * caller's own schema must judge (a push answer carrying an error beside
+ * the peer's heads, say).
  */
 export function refusalOf(res: LinkResponse): ParleyError | undefined {
   if (res.status >= 200 && res.status <= 299) return undefined;
   const wire = wireErrorSchema.safeParse(res.body);
-  if (!wire.success || !Object.hasOwn(catalogue, wire.data.code)) return undefined;
-  return new ParleyError(wire.data.code as ErrorCode, wire.data.details);
+  return wire.success ? peerError(wire.data) : undefined;
+}
+
+/** An error as the peer sent it (see refusalOf). */
+export function peerError(wire: z.infer<typeof wireErrorSchema>): ParleyError {
+  if (Object.hasOwn(catalogue, wire.code)) return new ParleyError(wire.code as ErrorCode, wire.details);
+  return new ParleyError('PARLEY_E_SCHEMA', {
+    type: 'peer answer',
+    path: 'code',
+    reason: `not in the catalogue: ${wire.code.slice(0, 64)}`,
+  });
 }

@@ -4,7 +4,7 @@ import {
   isParleyError,
   limits,
   linkPrefix,
-  ParleyError,
+  type ParleyError,
   pullResponseSchema,
   pushResponseSchema,
 } from '@parley/contract';
@@ -14,7 +14,7 @@ import type { AppendedEvent } from '../node/events.js';
 import type { ParleyNode } from '../node/node.js';
 import type { StoredEntryRow } from '../store/store.js';
 import { Backoff, Waker } from './backoff.js';
-import { linkRequest, refusalOf } from './http-client.js';
+import { linkRequest, peerError, refusalOf } from './http-client.js';
 import { type EndpointStatus, newEndpoint, recordFailure, recordSuccess } from './link-state.js';
 import type { RecentRows } from './recent-rows.js';
 import { entriesJson } from './wire.js';
@@ -51,6 +51,21 @@ interface Batch {
   /** As many entries as one request takes: there is a backlog. */
   full: boolean;
 }
+
+/**
+ * Refusals of a push that concern the whole link, not the feed pushed: the
+ * link backs off (and retries) as on any failure. Any other catalogued
+ * refusal holds back only the feed (PeerLink#hold).
+ */
+const LINK_WIDE = new Set<string>([
+  'PARLEY_E_RATE_LIMIT',
+  'PARLEY_E_INTERNAL',
+  'PARLEY_E_IO',
+  'PARLEY_E_TIMEOUT',
+  'PARLEY_E_UNAUTHENTICATED',
+  'PARLEY_E_TLS_PIN',
+  'PARLEY_E_USAGE',
+]);
 
 /** Batches pushed to one peer at once. */
 const PIPELINE = 2;
@@ -117,12 +132,16 @@ export class PeerLink {
    */
   readonly #resuming = new Set<string>();
   /**
-   * Channels whose entries the peer refuses (a catalogued refusal of a push,
-   * other than a rate limit: its own feed is behind, it does not hold the
-   * channel, it is read-only…): held back, each on its own capped backoff,
-   * while the link goes on with the other channels (decision 0028).
+   * Feeds (`channel/author`) whose pushes the peer refuses for a reason of
+   * their own (its own feed in the channel is behind, a fork, a signature it
+   * will not take…; not a refusal of the whole link, see LINK_WIDE): held
+   * back, each on its own capped backoff, while the link goes on with the
+   * other feeds and channels (decision 0028).
    */
-  readonly #held = new Map<string, { backoff: Backoff; until: number; code: string; since: number }>();
+  readonly #held = new Map<
+    string,
+    { channel: string; author: string; backoff: Backoff; until: number; code: string; since: number }
+  >();
   /** Per channel, whether the peer is a member, as the last look through the store found. */
   readonly #members = new Map<string, boolean>();
   sent = 0;
@@ -218,7 +237,7 @@ export class PeerLink {
       e.author === this.peer ||
       !known ||
       this.#members.get(e.channel) !== true ||
-      this.#heldBack(e.channel) ||
+      this.#heldBack(key) ||
       !follows
     ) {
       this.#ready = undefined;
@@ -392,7 +411,7 @@ export class PeerLink {
     const { store } = this.#o.node;
     let best: Batch | undefined;
     for (const row of await store.listChannels()) {
-      if (row.state !== 'active' || this.#heldBack(row.id)) continue;
+      if (row.state !== 'active') continue;
       const channel = await this.#o.node.channel(row.id);
       const member = channel.members.includes(this.peer);
       this.#members.set(row.id, member);
@@ -406,7 +425,12 @@ export class PeerLink {
         // again with what precedes it.
         if (this.#handedSeq(key) === held + 1) held++;
         const from = held + 1;
-        if (author === this.peer || head.seq < from) continue;
+        if (author === this.peer) continue;
+        if (head.seq < from) {
+          this.#release(key); // the peer holds all of it (pulled, say): nothing left to refuse
+          continue;
+        }
+        if (this.#heldBack(key)) continue;
         if (fullOnly && (head.seq - from + 1 < limits.batchEntries || this.#resuming.has(key))) continue;
         const to = Math.min(head.seq, from + limits.batchEntries - 1);
         const fetched =
@@ -431,9 +455,9 @@ export class PeerLink {
     await after;
     const refused = refusalOf(res);
     if (refused) {
-      // The peer asks the whole link to slow down: back off, as on any failure.
-      if (refused.code === 'PARLEY_E_RATE_LIMIT') throw refused;
-      this.#hold(batch.channel, refused);
+      // A refusal of the whole link (a rate limit, the peer's storage failing…): back off, as on any failure.
+      if (LINK_WIDE.has(refused.code) || refused.details.channel === '-') throw refused;
+      this.#hold(batch, refused);
       return;
     }
     const body = parseWith(pushResponseSchema, res.body, 'push answer');
@@ -449,25 +473,17 @@ export class PeerLink {
       this.#resuming.add(batchKey(batch));
       this.#handed.delete(batchKey(batch)); // nor did it keep what a push answer handed over
     } else if (body.error) {
-      this.#hold(
-        batch.channel,
-        refusalOf({ status: 400, body: body.error }) ??
-          new ParleyError('PARLEY_E_SCHEMA', {
-            type: 'push answer',
-            path: 'error.code',
-            reason: `not in the catalogue: ${body.error.code.slice(0, 64)}`,
-          }),
-      );
-    } else this.#release(batch.channel);
+      this.#hold(batch, peerError(body.error));
+    } else this.#release(batchKey(batch));
   }
 
-  /** Whether the peer's refusals hold this channel's pushes back now. */
-  #heldBack(channel: string): boolean {
-    const held = this.#held.get(channel);
+  /** Whether the peer's refusals hold this feed's pushes back now. */
+  #heldBack(key: string): boolean {
+    const held = this.#held.get(key);
     return held !== undefined && held.until > Date.now();
   }
 
-  /** Milliseconds until the first held-back channel may be pushed again (Infinity when none is held). */
+  /** Milliseconds until the first held-back feed may be pushed again (Infinity when none is held). */
   #nextReleaseMs(): number {
     let first = Number.POSITIVE_INFINITY;
     const now = Date.now();
@@ -476,13 +492,17 @@ export class PeerLink {
   }
 
   /**
-   * The peer refused a push of `channel`: its pushes wait out a backoff of
-   * their own, and the loop looks at once for the other channels' work.
+   * The peer refused a push of this batch's feed: its pushes wait out a
+   * backoff of their own (no further one joins a push of it in flight), and
+   * the loop looks at once for the other feeds' work.
    */
-  #hold(channel: string, refusal: ParleyError): void {
-    let held = this.#held.get(channel);
+  #hold(batch: Batch, refusal: ParleyError): void {
+    const key = batchKey(batch);
+    let held = this.#held.get(key);
     const first = held === undefined;
     held ??= {
+      channel: batch.channel,
+      author: batch.author,
       backoff: new Backoff(100, this.#o.maxBackoffMs ?? 3000),
       until: 0,
       code: refusal.code,
@@ -490,34 +510,37 @@ export class PeerLink {
     };
     held.until = Date.now() + held.backoff.fail();
     held.code = refusal.code;
-    this.#held.set(channel, held);
+    this.#held.set(key, held);
+    this.#resuming.add(key);
     this.#dirty = true;
     this.refusals++;
     const seen = {
       peer: this.peer,
-      channel,
+      channel: batch.channel,
+      author: batch.author,
       code: refusal.code,
-      reason: refusal.message,
+      // Filled from the peer's details: bounded here, it is the peer's text.
+      reason: refusal.message.slice(0, 256),
       retryInMs: held.until - Date.now(),
     };
-    if (first) this.#o.log.warn(seen, 'peer refuses entries of this channel; the other channels go on');
-    else this.#o.log.debug(seen, 'peer still refuses entries of this channel');
+    if (first) this.#o.log.warn(seen, 'peer refuses entries of this feed; the others go on');
+    else this.#o.log.debug(seen, 'peer still refuses entries of this feed');
   }
 
-  /** A push of `channel` was taken: it is no longer held back. */
-  #release(channel: string): void {
-    const held = this.#held.get(channel);
+  /** The feed is no longer held back: a push of it was taken, or the peer holds all of it. */
+  #release(key: string): void {
+    const held = this.#held.get(key);
     if (!held) return;
-    this.#held.delete(channel);
+    this.#held.delete(key);
     this.#o.log.info(
-      { peer: this.peer, channel, code: held.code, refusedForMs: Date.now() - held.since },
-      'peer takes entries of this channel again',
+      { peer: this.peer, feed: key, code: held.code, refusedForMs: Date.now() - held.since },
+      'peer takes entries of this feed again',
     );
   }
 
-  /** Channels whose pushes the peer refuses, with its last refusal's code (for status and tests). */
-  get refusing(): Map<string, string> {
-    return new Map([...this.#held].map(([channel, held]) => [channel, held.code]));
+  /** Feeds whose last push the peer refused, with the refusal's code (for metrics and tests). */
+  get refusing(): Array<{ channel: string; author: string; code: string }> {
+    return [...this.#held.values()].map(({ channel, author, code }) => ({ channel, author, code }));
   }
 
   #failover(): void {

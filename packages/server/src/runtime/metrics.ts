@@ -46,14 +46,14 @@ export class Metrics {
   readonly #refusals = new Gauge({
     registers: [],
     name: 'parley_link_push_refusals_total',
-    help: 'Pushes the peer refused with a catalogued error other than a gap or a rate limit (their channel was held back)',
+    help: 'Pushes the peer refused for a reason of their feed (not a gap, not the whole link): the feed was held back',
     labelNames: ['peer'],
   });
   readonly #refusing = new Gauge({
     registers: [],
-    name: 'parley_link_channel_refused',
-    help: "1 for a channel whose last push the peer refused, with the refusal's code; the other channels go on",
-    labelNames: ['peer', 'channel', 'code'],
+    name: 'parley_link_feed_refused',
+    help: "1 for a feed whose last push the peer refused, with the refusal's code; the other feeds go on",
+    labelNames: ['peer', 'channel', 'author', 'code'],
   });
   readonly #forks = new Gauge({ registers: [], name: 'parley_forks_total', help: 'Forks detected (proofs kept)' });
   readonly #entries = new Gauge({
@@ -101,7 +101,7 @@ export class Metrics {
     for (const link of this.#link?.links.values() ?? []) {
       this.#gaps.set({ peer: link.peer }, link.gaps);
       this.#refusals.set({ peer: link.peer }, link.refusals);
-      for (const [channel, code] of link.refusing) this.#refusing.set({ peer: link.peer, channel, code }, 1);
+      for (const r of link.refusing) this.#refusing.set({ peer: link.peer, ...r }, 1);
       for (const e of link.endpoints) {
         const labels = { peer: link.peer, endpoint: e.url };
         this.#linkUp.set(labels, e.state === 'UP' ? 1 : e.state === 'DEGRADED' ? 0.5 : 0);
