@@ -35,6 +35,48 @@ export function signVerifyMs(n = 2000): { sign: number; verify: number } {
   return { sign, verify: (performance.now() - t) / n };
 }
 
+/**
+ * The floor's own parts measured as the FLASH rounds run: each one `gapMs`
+ * after the last (a sleep), medians of `n`. On this kind of machine (a
+ * virtual one, shared) the same work runs two to four times slower after a
+ * pause of 10 ms than repeated at once (docs/performance.md), so the floor
+ * measured back to back understates what a round spaced that way can reach.
+ */
+export async function spacedPartsMs(
+  dir: string,
+  gapMs: number,
+  n = 100,
+): Promise<{ fsync: number; sign: number; verify: number }> {
+  const path = join(dir, 'fsync-probe-spaced.bin');
+  const fd = openSync(path, 'w');
+  const signer = Ed25519Signer.generate();
+  const msg = Buffer.alloc(48, 7);
+  const sig = signer.sign(msg);
+  const times = { fsync: [] as number[], sign: [] as number[], verify: [] as number[] };
+  const pause = () => new Promise((resolve) => setTimeout(resolve, gapMs));
+  try {
+    for (let i = 0; i < n; i++) {
+      await pause();
+      let t = performance.now();
+      writeSync(fd, Buffer.alloc(512, i));
+      fsyncSync(fd);
+      times.fsync.push(performance.now() - t);
+      await pause();
+      t = performance.now();
+      signer.sign(msg);
+      times.sign.push(performance.now() - t);
+      await pause();
+      t = performance.now();
+      verifyEd25519(signer.publicKey, msg, sig);
+      times.verify.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path);
+  }
+  return { fsync: percentile(times.fsync, 50), sign: percentile(times.sign, 50), verify: percentile(times.verify, 50) };
+}
+
 /** Resident set size of a process, MB (Linux /proc). */
 export async function rssMb(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
