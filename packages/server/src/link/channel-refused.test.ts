@@ -24,7 +24,8 @@ describe('a channel the peer refuses does not hold up the others', () => {
   let cnServed: Serving;
   let x = '';
   let y = '';
-  let refuseX = false;
+  /** How cn-jsd refuses channel X: as an error (503), as a push answer carrying one beside its heads, or not. */
+  let refuseX: 'error' | 'answer' | false = false;
 
   before(async () => {
     [us, cn] = (await initParties(root, ['us-js', 'cn-jsd'])) as [Party, Party];
@@ -45,7 +46,11 @@ describe('a channel the peer refuses does not hold up the others', () => {
     const node = cnServed.open.node;
     const ingest = node.ingest.bind(node);
     node.ingest = async (channel, raw, from) => {
-      if (refuseX && channel === x) {
+      if (refuseX === 'answer' && channel === x) {
+        const error = new ParleyError('PARLEY_E_BAD_SIGNATURE', { author: 'us-js', seq: 0 });
+        return { stored: 0, duplicates: 0, accepted: new Map(), forks: [], flagged: [], resent: new Map(), error };
+      }
+      if (refuseX === 'error' && channel === x) {
         throw new ParleyError('PARLEY_E_OWN_FEED_BEHIND', {
           author: 'cn-jsd',
           channel,
@@ -81,15 +86,15 @@ describe('a channel the peer refuses does not hold up the others', () => {
       `cn-jsd acknowledges seq ${seq} of ${channel === x ? 'X' : 'Y'}`,
     );
   const link = () => usServed.link.links.get('cn-jsd')!;
+  const refusingX = () => link().refusing.find((r) => r.channel === x && r.author === 'us-js');
 
   it('delivers channel Y while cn-jsd refuses channel X, says so, and delivers X once it takes it again', async () => {
     // Both channels work to begin with.
     await acknowledged(x, await send(x, 'ROUTINE'), 20_000);
     await acknowledged(y, await send(y, 'ROUTINE'), 20_000);
 
-    refuseX = true;
+    refuseX = 'error';
     const flash = await send(x, 'FLASH');
-    const refusingX = () => link().refusing.find((r) => r.channel === x && r.author === 'us-js');
     await eventually(async () => refusingX()?.code === 'PARLEY_E_OWN_FEED_BEHIND', 10_000, 'X held back');
     // Less urgent than X's FLASH entry, and written after it: it goes out all the same.
     await acknowledged(y, await send(y, 'ROUTINE'), 5000);
@@ -103,6 +108,16 @@ describe('a channel the peer refuses does not hold up the others', () => {
     assert.equal(((await cnServed.open.store.heads(x))['us-js']?.seq ?? 0) < flash, true, 'X not stored meanwhile');
 
     // cn-jsd takes X again: its FLASH entry arrives within the held channel's backoff, and the hold is lifted.
+    refuseX = false;
+    await acknowledged(x, flash, 10_000);
+    await eventually(async () => refusingX() === undefined, 5000, 'X no longer held back');
+  });
+
+  it('holds back a feed the same way when the refusal comes inside a push answer, beside the heads', async () => {
+    refuseX = 'answer';
+    const flash = await send(x, 'FLASH');
+    await eventually(async () => refusingX()?.code === 'PARLEY_E_BAD_SIGNATURE', 10_000, 'X held back');
+    await acknowledged(y, await send(y, 'ROUTINE'), 5000);
     refuseX = false;
     await acknowledged(x, flash, 10_000);
     await eventually(async () => refusingX() === undefined, 5000, 'X no longer held back');
