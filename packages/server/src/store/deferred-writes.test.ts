@@ -108,9 +108,10 @@ forEachDialect('deferred writes', (target) => {
         const query = (text: string, values: unknown[] = []) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
         await query('begin');
+        assert.equal(client.held, 1, 'the begin waits for the first statement');
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, 'two']);
-        assert.equal(client.held, 2);
+        assert.equal(client.held, 3);
         const seen = await query('select count(*)::int as n from t where id > $1', [0]);
         assert.equal(client.held, 0);
         assert.equal(seen.rows[0]!.n, 2);
@@ -134,6 +135,46 @@ forEachDialect('deferred writes', (target) => {
         await query('rollback');
         assert.equal(client.held, 0);
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 4);
+      });
+    });
+
+    it('sends a transaction’s begin, the writes held and the next read in one message, the read’s values written in as pg sends them', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        let roundTrips = 0;
+        const count = () => roundTrips++;
+        const connection = (client as unknown as { connection: import('node:events').EventEmitter }).connection;
+        await query('insert into t (id, s) values (1, $1)', ['5']);
+        connection.on('readyForQuery', count);
+        // An append's shape: begin, lock and read the head, write (held), commit.
+        await query('begin');
+        const head = await query('select id, s from t where id = $1 for update', [1]);
+        assert.deepEqual(head.rows, [{ id: 1, s: '5' }]);
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, 'two']);
+        // A read after held writes: one message too. A number against a text column is
+        // compared as text, as a parameter would be (a bare 5 would fail: text = integer).
+        const seen = await query('select count(*)::int as n from t where s = $1 or id > $2', [5, 1]);
+        assert.equal(seen.rows[0]!.n, 2);
+        assert.equal((await query('commit')).command, 'COMMIT');
+        connection.off('readyForQuery', count);
+        assert.equal(roundTrips, 3, 'begin + lock, write + read, commit');
+        // A transaction that sent nothing is not rolled back on the server: nothing reached it.
+        roundTrips = 0;
+        connection.on('readyForQuery', count);
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [3, 'three']);
+        assert.equal((await query('rollback')).command, 'ROLLBACK');
+        connection.off('readyForQuery', count);
+        assert.equal(roundTrips, 0);
+        assert.equal(client.held, 0);
+        // Values that cannot be written in (an array) go as parameters, after the held statements.
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [4, 'four']);
+        const any = await query('select count(*)::int as n from t where id = any($1)', [[1, 2, 4]]);
+        assert.equal(any.rows[0]!.n, 3);
+        await query('commit');
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 3);
       });
     });
 

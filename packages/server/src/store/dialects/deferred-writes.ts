@@ -15,7 +15,12 @@ import pg from 'pg';
  * of their answer may be marked. On SQLite (and outside a transaction) the
  * mark is an SQL comment and the statement runs at once, as does a large
  * marked statement (see HELD_MAX_VALUES).
- * See docs/decisions/0020-fewer-round-trips.md.
+ * A transaction's `begin` is held the same way, and the reading statement
+ * that sends what is held goes in the same message, its values written in
+ * as pg would have sent them (readLiteral): a transaction that locks a
+ * feed, writes and commits costs three round trips, not five. A transaction
+ * that sent nothing is not rolled back on the server (it never began there).
+ * See docs/decisions/0020-fewer-round-trips.md and 0029.
  */
 export const DEFER_MARK = '/* parley:deferred */';
 
@@ -56,11 +61,26 @@ function literal(value: unknown): string {
 }
 
 /**
+ * One value of a statement that reads, written as pg would have sent it as a
+ * parameter: as text of no declared type (a quoted literal), which the
+ * server types from where it stands — a number compared with a text column
+ * stays text, as a parameter would. Bytes are typed, as pg sends them.
+ */
+function readLiteral(value: unknown): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`cannot write ${value} into SQL`);
+    return `'${value}'`;
+  }
+  if (typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
+  return literal(value);
+}
+
+/**
  * The statement with each `$n` outside quotes replaced by its value as a
  * literal. Kysely's SQL quotes identifiers with " and passes every value as a
  * parameter; quoted text is copied as it stands.
  */
-export function inline(text: string, values: readonly unknown[]): string {
+export function inline(text: string, values: readonly unknown[], write = literal): string {
   let out = '';
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
@@ -80,7 +100,7 @@ export function inline(text: string, values: readonly unknown[]): string {
       while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
       const n = Number(text.slice(i + 1, j));
       if (n < 1 || n > values.length) throw new RangeError(`parameter $${n} of ${values.length}`);
-      out += literal(values[n - 1]);
+      out += write(values[n - 1]);
       i = j - 1;
       continue;
     }
@@ -192,11 +212,13 @@ function forgetNames(client: pg.Client): void {
   if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return clientQuery.apply(this, args);
   const state = stateOf(this);
   const command = text.length <= 32 ? text.trim().toLowerCase() : '';
-  if (command === 'begin' || command.startsWith('start transaction')) {
+  if ((command === 'begin' || command.startsWith('start transaction')) && values.length === 0) {
+    // Held too: sent in the message of the transaction's first statement, not in one of its own.
     state.inTransaction = true;
-    state.held = [];
+    state.held = [text];
     state.atCommit = [];
-    return run(this, text, values);
+    state.sent = false;
+    return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (state.inTransaction && text.endsWith(AT_COMMIT_MARK) && values.length === 0) {
     state.atCommit.push(text);
@@ -207,9 +229,12 @@ function forgetNames(client: pg.Client): void {
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (command === 'rollback') {
+    const sent = state.sent;
     state.inTransaction = false;
     state.held = [];
     state.atCommit = [];
+    // Nothing of the transaction reached the server, not even its begin: nothing to roll back.
+    if (!sent) return Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [], oid: 0 });
     return run(this, text, values);
   }
   if (command === 'commit') {
@@ -217,12 +242,25 @@ function forgetNames(client: pg.Client): void {
     state.held.push(...state.atCommit);
     state.atCommit = [];
   }
+  state.sent = true;
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
   if (values.length === 0) return run(this, `${held.join(';\n')};\n${text}`, undefined);
+  // The reading statement goes in the same message, its values written in (one round trip, not two).
+  const inlined = small(values) ? inlineRead(text, values) : undefined;
+  if (inlined !== undefined) return run(this, `${held.join(';\n')};\n${inlined}`, undefined);
   return run(this, held.join(';\n'), undefined).then(() => run(this, text, values));
 };
+
+/** A reading statement with its values written in (see readLiteral), or undefined if one cannot be. */
+function inlineRead(text: string, values: readonly unknown[]): string | undefined {
+  try {
+    return inline(text, values, readLiteral);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Only small statements are held: a batch of hundreds of entries (catch-up)
@@ -247,12 +285,14 @@ interface Held {
   inTransaction: boolean;
   held: string[];
   atCommit: string[];
+  /** Something of the open transaction (its begin at least) went to the server. */
+  sent: boolean;
 }
 const states = new WeakMap<pg.Client, Held>();
 function stateOf(client: pg.Client): Held {
   let state = states.get(client);
   if (!state) {
-    state = { inTransaction: false, held: [], atCommit: [] };
+    state = { inTransaction: false, held: [], atCommit: [], sent: false };
     states.set(client, state);
   }
   return state;
