@@ -175,6 +175,45 @@ forEachDialect('deferred writes', (target) => {
         assert.equal(any.rows[0]!.n, 3);
         await query('commit');
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 3);
+        // Strings with quotes and backslashes, null and booleans written in mean what the parameters meant.
+        await query('insert into t (id, s) values ($1, $2), ($3, $4)', [5, "it's", 6, 'back\\slash']);
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [7, null]);
+        const odd = await query('select count(*)::int as n from t where s = $1 or s = $2 or (s is null and $3) or $4', [
+          "it's",
+          'back\\slash',
+          true,
+          false,
+        ]);
+        assert.equal(odd.rows[0]!.n, 3);
+        // A statement the scanner could misread (a comment) is sent with its parameters instead.
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [8, 'eight']);
+        const commented = await query("select count(*)::int as n from t -- it's\n where id >= $1", [7]);
+        assert.equal(commented.rows[0]!.n, 2);
+        await query('rollback');
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 5);
+      });
+    });
+
+    it('takes a transaction whose held begin went in a message that failed unrun as failed, until rolled back', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
+        // A syntax error fails the whole message before any of it runs, the begin included.
+        await assert.rejects(
+          query('selec count(*) from t where id = $1', [1]),
+          (e: { code?: string }) => e.code === '42601',
+        );
+        // What follows would otherwise run (and commit) on its own: refused, as in an aborted transaction.
+        await assert.rejects(
+          query('insert into t (id, s) values ($1, $2)', [2, 'two']),
+          (e: { code?: string }) => e.code === '25P02',
+        );
+        await assert.rejects(query('commit'), (e: { code?: string }) => e.code === '25P02');
+        await query('rollback');
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 0);
       });
     });
 

@@ -209,8 +209,21 @@ function forgetNames(client: pg.Client): void {
 
 (DeferringClient.prototype as unknown as { query: Query }).query = function (this: pg.Client, ...args) {
   const [text, values] = args;
-  if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return clientQuery.apply(this, args);
   const state = stateOf(this);
+  if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) {
+    // Another form (a config object, a cursor): what is held goes first, in order (pg queues both).
+    if (state.inTransaction && state.held.length > 0) void sendHeld(this, state);
+    return clientQuery.apply(this, args);
+  }
+  if (state.inTransaction && state.failed && text.trim().toLowerCase() !== 'rollback') {
+    // A message carrying the transaction's begin failed: the server may never have begun it, and
+    // would take what follows as statements of their own. Refused, as PostgreSQL refuses them.
+    return Promise.reject(
+      Object.assign(new Error('current transaction is aborted, commands ignored until end of transaction block'), {
+        code: '25P02',
+      }),
+    );
+  }
   const command = text.length <= 32 ? text.trim().toLowerCase() : '';
   if ((command === 'begin' || command.startsWith('start transaction')) && values.length === 0) {
     // Held too: sent in the message of the transaction's first statement, not in one of its own.
@@ -218,6 +231,7 @@ function forgetNames(client: pg.Client): void {
     state.held = [text];
     state.atCommit = [];
     state.sent = false;
+    state.failed = false;
     return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (state.inTransaction && text.endsWith(AT_COMMIT_MARK) && values.length === 0) {
@@ -229,12 +243,13 @@ function forgetNames(client: pg.Client): void {
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (command === 'rollback') {
-    const sent = state.sent;
+    const unsent = state.inTransaction && !state.sent;
     state.inTransaction = false;
+    state.failed = false;
     state.held = [];
     state.atCommit = [];
     // Nothing of the transaction reached the server, not even its begin: nothing to roll back.
-    if (!sent) return Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [], oid: 0 });
+    if (unsent) return Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [], oid: 0 });
     return run(this, text, values);
   }
   if (command === 'commit') {
@@ -246,15 +261,45 @@ function forgetNames(client: pg.Client): void {
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
-  if (values.length === 0) return run(this, `${held.join(';\n')};\n${text}`, undefined);
+  if (values.length === 0) return watched(state, run(this, `${held.join(';\n')};\n${text}`, undefined));
   // The reading statement goes in the same message, its values written in (one round trip, not two).
   const inlined = small(values) ? inlineRead(text, values) : undefined;
-  if (inlined !== undefined) return run(this, `${held.join(';\n')};\n${inlined}`, undefined);
-  return run(this, held.join(';\n'), undefined).then(() => run(this, text, values));
+  if (inlined !== undefined) return watched(state, run(this, `${held.join(';\n')};\n${inlined}`, undefined));
+  // Only once what is held ran: if its message failed unrun, this statement must not run on its own.
+  return watched(state, run(this, held.join(';\n'), undefined)).then(() => run(this, text, values));
 };
+
+/** Sends what is held, alone (before a statement in another form). */
+function sendHeld(client: pg.Client, state: Held): Promise<unknown> {
+  const held = state.held;
+  state.held = [];
+  state.sent = true;
+  return watched(state, run(client, held.join(';\n'), undefined)).catch(() => undefined);
+}
+
+/**
+ * A message that carried held statements (the begin among them, perhaps):
+ * if it fails, PostgreSQL may have run none of it — a syntax error anywhere
+ * fails the whole message before it runs — so the transaction is taken as
+ * failed until it is rolled back.
+ */
+function watched<T>(state: Held, sent: Promise<T>): Promise<T> {
+  return sent.catch((error: unknown) => {
+    if (state.inTransaction) state.failed = true;
+    throw error;
+  });
+}
+
+/**
+ * Statements whose text this scanner could misread, and whose values are
+ * therefore never written in: comments (but the two marks), dollar quotes,
+ * escape strings, backslashes. Kysely writes none of them.
+ */
+const UNSAFE_TO_INLINE = /--|\/\*(?! parley:(?:deferred|at-commit) \*\/)|\$[A-Za-z_]*\$|[Ee]'|\\/;
 
 /** A reading statement with its values written in (see readLiteral), or undefined if one cannot be. */
 function inlineRead(text: string, values: readonly unknown[]): string | undefined {
+  if (UNSAFE_TO_INLINE.test(text)) return undefined;
   try {
     return inline(text, values, readLiteral);
   } catch {
@@ -287,12 +332,14 @@ interface Held {
   atCommit: string[];
   /** Something of the open transaction (its begin at least) went to the server. */
   sent: boolean;
+  /** A message carrying held statements failed: everything but a rollback is refused. */
+  failed: boolean;
 }
 const states = new WeakMap<pg.Client, Held>();
 function stateOf(client: pg.Client): Held {
   let state = states.get(client);
   if (!state) {
-    state = { inTransaction: false, held: [], atCommit: [], sent: false };
+    state = { inTransaction: false, held: [], atCommit: [], sent: false, failed: false };
     states.set(client, state);
   }
   return state;
