@@ -66,7 +66,11 @@ export class Metrics {
   constructor(store: Store, link?: LinkService) {
     this.#store = store;
     this.#link = link;
-    for (const m of [
+    for (const m of this.#gauges()) this.#registry.registerMetric(m);
+  }
+
+  #gauges(): Gauge[] {
+    return [
       this.#linkUp,
       this.#rtt,
       this.#offset,
@@ -77,8 +81,7 @@ export class Metrics {
       this.#alarms,
       this.#forks,
       this.#entries,
-    ])
-      this.#registry.registerMetric(m);
+    ];
   }
 
   get contentType(): string {
@@ -86,18 +89,8 @@ export class Metrics {
   }
 
   async collect(): Promise<void> {
-    for (const g of [
-      this.#linkUp,
-      this.#rtt,
-      this.#offset,
-      this.#lag,
-      this.#gaps,
-      this.#refusals,
-      this.#refusing,
-      this.#alarms,
-      this.#entries,
-    ])
-      g.reset();
+    // Every series is set afresh from what holds now: none stays from an earlier scrape.
+    for (const g of this.#gauges()) g.reset();
     for (const link of this.#link?.links.values() ?? []) {
       this.#gaps.set({ peer: link.peer }, link.gaps);
       this.#refusals.set({ peer: link.peer }, link.refusals);
