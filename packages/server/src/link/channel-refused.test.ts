@@ -4,7 +4,7 @@ import { examples, ParleyError } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
-import { eventually, initParties, type Party, tempRoot } from '../test-util/nodes.js';
+import { eventually, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
 
 // A peer that refuses one channel's entries must not hold up the others
 // (decision 0028). cn-jsd is made to refuse everything of channel X as a node
@@ -105,6 +105,12 @@ describe('a channel the peer refuses does not hold up the others', () => {
       new RegExp(`parley_link_feed_refused\\{[^}]*channel="${x}",author="us-js",code="PARLEY_E_OWN_FEED_BEHIND"\\} 1`),
     );
     assert.match(metrics, /parley_link_push_refusals_total\{peer="cn-jsd"\} [1-9]/);
+    // `parley status` (through the running node) says so too.
+    const status = await ok(['status', '--dir', us.dir]);
+    assert.match(
+      status,
+      new RegExp(`REFUSED: cn-jsd refuses us-js's entries in channel ${x}: PARLEY_E_OWN_FEED_BEHIND`),
+    );
     assert.equal(((await cnServed.open.store.heads(x))['us-js']?.seq ?? 0) < flash, true, 'X not stored meanwhile');
 
     // cn-jsd takes X again: its FLASH entry arrives within the held channel's backoff, and the hold is lifted.

@@ -538,9 +538,14 @@ export class PeerLink {
     );
   }
 
-  /** Feeds whose last push the peer refused, with the refusal's code (for metrics and tests). */
-  get refusing(): Array<{ channel: string; author: string; code: string }> {
-    return [...this.#held.values()].map(({ channel, author, code }) => ({ channel, author, code }));
+  /** Feeds whose last push the peer refused, with the refusal's code and since when (status, metrics). */
+  get refusing(): Array<{ channel: string; author: string; code: string; since: string }> {
+    return [...this.#held.values()].map(({ channel, author, code, since }) => ({
+      channel,
+      author,
+      code,
+      since: new Date(since).toISOString(),
+    }));
   }
 
   #failover(): void {

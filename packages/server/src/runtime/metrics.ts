@@ -94,7 +94,8 @@ export class Metrics {
     for (const link of this.#link?.links.values() ?? []) {
       this.#gaps.set({ peer: link.peer }, link.gaps);
       this.#refusals.set({ peer: link.peer }, link.refusals);
-      for (const r of link.refusing) this.#refusing.set({ peer: link.peer, ...r }, 1);
+      for (const { channel, author, code } of link.refusing)
+        this.#refusing.set({ peer: link.peer, channel, author, code }, 1);
       for (const e of link.endpoints) {
         const labels = { peer: link.peer, endpoint: e.url };
         this.#linkUp.set(labels, e.state === 'UP' ? 1 : e.state === 'DEGRADED' ? 0.5 : 0);

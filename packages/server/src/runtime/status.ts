@@ -30,7 +30,9 @@ export async function statusOf({ open, link }: OpContext) {
     peers.push({
       party: peer.party,
       fingerprint: peer.fingerprint,
-      link: live ? { state: live.state, endpoint: live.activeEndpoint, endpoints: live.endpoints } : null,
+      link: live
+        ? { state: live.state, endpoint: live.activeEndpoint, endpoints: live.endpoints, refusing: live.refusing }
+        : null,
       unacknowledged: lag,
     });
   }

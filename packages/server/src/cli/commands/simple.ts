@@ -91,6 +91,8 @@ interface StatusJson {
         offsetMs: number | null;
         lastContact: string | null;
       }>;
+      /** Feeds whose pushes the peer refuses, held back while the others go on (decision 0028). */
+      refusing?: Array<{ channel: string; author: string; code: string; since: string }>;
     } | null;
     unacknowledged: Record<string, number>;
   }>;
@@ -121,6 +123,10 @@ function formatStatus(s: StatusJson): string[] {
       const offset = e.offsetMs === null ? '-' : `${Math.round(e.offsetMs)} ms`;
       lines.push(`  ${e.url} ${e.state} rtt ${rtt} clock offset ${offset} last contact ${e.lastContact ?? 'never'}`);
     }
+    for (const r of p.link.refusing ?? [])
+      lines.push(
+        `  REFUSED: ${p.party} refuses ${r.author}'s entries in channel ${r.channel}: ${r.code} (since ${r.since}; held back, the other feeds go on)`,
+      );
   }
   for (const a of s.alarms) lines.push(`ALARM ${a.kind}: ${a.message} (since ${a.raisedAt})`);
   if (s.forks > 0) lines.push(`FORKS: ${s.forks} fork proof(s) kept as evidence`);
