@@ -3,6 +3,7 @@ import {
   type AcceptedEntry,
   type CheckedEntry,
   checkSignature,
+  type FeedHead,
   FeedVerifier,
   ForkError,
   SignaturePool,
@@ -11,6 +12,7 @@ import {
 } from '@parley/record';
 import type { Store, StoredEntryRow } from '../store/store.js';
 import type { ChannelState } from './channel-state.js';
+import type { KnownHeads } from './known-heads.js';
 
 /** The answer to a batch of entries from a peer. */
 export interface IngestResult {
@@ -25,6 +27,8 @@ export interface IngestResult {
   flagged: AcceptedEntry[];
   /** Per author, the highest seq resent to us that we already held and that is not a receipt. */
   resent: Map<string, number>;
+  /** Some feed was verified against a head this process remembered, not one read from the store (see KnownHeads). */
+  hinted?: boolean;
 }
 
 /** Batches at least this long verify new entries' signatures on the worker pool. */
@@ -104,13 +108,16 @@ export async function ingestBatch(
 /**
  * Verifies a batch as ingestBatch does, storing nothing: `accepted` holds what
  * the caller is to store (each feed's new entries, ascending, continuing the
- * head read here) and `stored` stays 0 until it has.
+ * head read here) and `stored` stays 0 until it has. With `known`, a feed's
+ * head is the one this process remembers where it has one (`hinted` is then
+ * set): the store's check under the feed's lock is what makes that safe.
  */
 export async function verifyBatch(
   store: Store,
   channel: ChannelState,
   raw: unknown[],
   now: () => number,
+  known?: KnownHeads,
 ): Promise<IngestResult> {
   if (raw.length > limits.batchEntries) {
     throw new ParleyError('PARLEY_E_OVERSIZE', { what: 'batch', size: raw.length, limit: limits.batchEntries });
@@ -124,7 +131,7 @@ export async function verifyBatch(
     resent: new Map(),
   };
   for (const [author, group] of byAuthor(raw)) {
-    const error = await verifyFeed(store, channel, author, group, now, result);
+    const error = await verifyFeed(store, channel, author, group, now, result, known);
     if (error) {
       result.error ??= error;
     }
@@ -139,8 +146,14 @@ async function verifyFeed(
   group: unknown[],
   now: () => number,
   result: IngestResult,
+  known: KnownHeads | undefined,
 ): Promise<ParleyError | undefined> {
-  const head = await store.head(channel.id, author);
+  let head: FeedHead | undefined;
+  if (known) {
+    const hint = await known.head(store, channel.id, author);
+    head = hint.head;
+    if (hint.hinted) result.hinted = true;
+  } else head = await store.head(channel.id, author);
   const held = new Map<number, StoredEntry>();
   for (const item of group) {
     const seq = (item as { header?: { seq?: unknown } }).header?.seq;

@@ -1,4 +1,4 @@
-import { ParleyError, validateBody } from '@parley/contract';
+import { isParleyError, ParleyError, validateBody } from '@parley/contract';
 import {
   type AcceptedEntry,
   type FeedHead,
@@ -14,6 +14,7 @@ import type { Alongside, LockedFeed, Store, StoredEntryRow } from '../store/stor
 import { type ChannelState, loadChannelState } from './channel-state.js';
 import { type AppendedEvent, NodeEventBus } from './events.js';
 import { type IngestResult, verifyBatch } from './ingest.js';
+import { KnownHeads } from './known-heads.js';
 
 export interface NodeDeps {
   party: string;
@@ -48,6 +49,9 @@ interface Claim {
 
 /** Most own entries one transaction commits together. */
 const GROUP_COMMIT_MAX = 256;
+
+/** What the store says when a batch does not continue the feed's head as locked: a remembered head was stale. */
+const STALE_HEAD = new Set(['PARLEY_E_GAP', 'PARLEY_E_PREV_MISMATCH']);
 
 interface Pending {
   own: OwnEntry;
@@ -105,6 +109,8 @@ export class ParleyNode {
   readonly #draining = new Set<string>();
   /** Per channel, the batch being taken in (the next waits for it). */
   readonly #ingesting = new Map<string, Promise<void>>();
+  /** Feed heads this process committed or read: a peer's batch is verified without reading them (decision 0030). */
+  readonly #known = new KnownHeads();
   /**
    * Per channel, the furthest seq of this party's own feed that another
    * member's verified entry names, by whom, and since when it kept this node
@@ -262,6 +268,11 @@ export class ParleyNode {
         }
       : undefined;
     const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside);
+    this.#noteHead(
+      channel,
+      this.party,
+      written.map((w) => w.row),
+    );
     if (rotated) state.keys.rotate(this.party, rotated.seq, rotated.key);
     const precedence = batch
       .map(precedenceOf)
@@ -306,8 +317,18 @@ export class ParleyNode {
     }
   }
 
-  async #ingest(channel: ChannelState, raw: unknown[], answering: string | undefined): Promise<IngestAnswer> {
-    const result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
+  async #ingest(
+    channel: ChannelState,
+    raw: unknown[],
+    answering: string | undefined,
+    hints = true,
+  ): Promise<IngestAnswer> {
+    let result = await verifyBatch(this.store, channel, raw, () => this.clock.now(), hints ? this.#known : undefined);
+    if (result.hinted && result.error) {
+      // A refusal is judged on the heads as stored (a remembered one may be behind: a gap that is not one).
+      this.#known.forget(channel.id);
+      result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
+    }
     this.#noteClaims(channel.id, result.accepted);
     const needsReceipt =
       [...result.accepted].some(
@@ -330,7 +351,16 @@ export class ParleyNode {
           this.#signerFor(channel, (head?.seq ?? 0) + 1, undefined),
         ),
     };
-    const batch = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
+    let batch: Awaited<ReturnType<Store['appendBatch']>>;
+    try {
+      batch = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
+    } catch (error) {
+      // A remembered head was behind the stored one (another process wrote the feed): start again from the store.
+      if (!result.hinted || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
+      this.#known.forget(channel.id);
+      return this.#ingest(channel, raw, answering, false);
+    }
+    for (const [author, rows] of Object.entries(batch?.rows ?? {})) this.#noteHead(channel.id, author, rows);
     const written = batch?.own;
     for (const list of result.accepted.values()) result.stored += list.length;
     for (const fork of result.forks) await this.#recordFork(channel.id, fork.proof);
@@ -490,6 +520,12 @@ export class ParleyNode {
     const heads = { ...(await this.store.heads(channel)) };
     delete heads[this.party];
     return headsOf(heads);
+  }
+
+  /** The head the rows just committed left (their last). */
+  #noteHead(channel: string, author: string, rows: readonly StoredEntryRow[]): void {
+    const last = rows[rows.length - 1];
+    if (last) this.#known.note(channel, author, { seq: last.seq, id: last.id, time: last.time });
   }
 
   /** Signs an own entry continuing `head`, its heads naming `heads`. */
