@@ -242,7 +242,6 @@ export class ParleyNode {
   }
 
   async #write(channel: string, batch: OwnEntry[]): Promise<Array<{ id: string; entry: SignedEntry }>> {
-    const heads = await this.#headsOfOthers(channel);
     const state = await this.channel(channel);
     // A key-rotate in this batch: the entries after it are signed by its new key,
     // and the key history learns of it once the batch is durable.
@@ -260,7 +259,8 @@ export class ParleyNode {
         entry = { ...entry, body: { newKey: statement.newKey, proof: signRotation(statement, own.rotateTo) } };
         rotated = { seq, key: statement.newKey };
       }
-      return this.#sign(channel, head, heads, entry, signer);
+      // The heads of the others as read with our feed's lock: what this node holds as it signs.
+      return this.#sign(channel, head, headsOf(feed.others), entry, signer);
     });
     const alongside: Alongside | undefined = batch.some((o) => o.alongside)
       ? async (db, rows) => {
@@ -514,12 +514,6 @@ export class ParleyNode {
         })
         .catch(() => undefined);
     });
-  }
-
-  async #headsOfOthers(channel: string): Promise<SignedEntry['header']['heads']> {
-    const heads = { ...(await this.store.heads(channel)) };
-    delete heads[this.party];
-    return headsOf(heads);
   }
 
   /** The head the rows just committed left (their last). */

@@ -76,9 +76,7 @@ export async function appendBatch(
       }
       if (!own) return { rows: stored };
       const feed = { channel, author: own.author };
-      const row = await lockFeed(trx, dialect.caps, channel, own.author);
-      const others = await otherHeads.execute(trx, [{ channel, author: own.author }]);
-      const heads = Object.fromEntries(others.map((r) => [r.author, headOf(r)!]));
+      const { row, others: heads } = await lockFeedWithOthers(trx, dialect.caps, channel, own.author);
       const built = own.build(headOf(row), heads);
       const entry = fromSigned(built.id, built.entry);
       if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
@@ -101,8 +99,8 @@ export async function appendOwn(
   storedAt: string,
 ): Promise<{ id: string; entry: SignedEntry }> {
   return writeTransaction(dialect, async (trx) => {
-    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
-    const built = await build(headOf(row), lockedFeed(trx, feed).feed);
+    const { row, others } = await lockFeedWithOthers(trx, dialect.caps, feed.channel, feed.author);
+    const built = await build(headOf(row), lockedFeed(trx, feed, others).feed);
     const entry = fromSigned(built.id, built.entry);
     if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
       throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
@@ -125,9 +123,9 @@ export async function appendOwnBatch(
   alongside?: Alongside,
 ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
   return writeTransaction(dialect, async (trx) => {
-    const row = await lockFeed(trx, dialect.caps, feed.channel, feed.author);
+    const { row, others } = await lockFeedWithOthers(trx, dialect.caps, feed.channel, feed.author);
     let head = headOf(row);
-    const locked = lockedFeed(trx, feed);
+    const locked = lockedFeed(trx, feed, others);
     const built: Array<{ id: string; entry: SignedEntry }> = [];
     for (const build of builds) {
       const b = await build(head, locked.feed);
@@ -154,11 +152,16 @@ export async function appendOwnBatch(
  * the highest serial read here stays the highest until the transaction ends;
  * `built` counts what earlier builds of the same transaction used.
  */
-function lockedFeed(trx: Kysely<Database>, feed: { channel: string; author: string }) {
+function lockedFeed(
+  trx: Kysely<Database>,
+  feed: { channel: string; author: string },
+  others: Record<string, FeedHead>,
+) {
   let stored: Promise<number> | undefined;
   let builtMax = 0;
   return {
     feed: {
+      others,
       async maxSerial() {
         stored ??= maxSerial(trx, feed.channel, feed.author);
         return Math.max(await stored, builtMax);
@@ -193,6 +196,31 @@ async function lockFeed(trx: Kysely<Database>, caps: Capabilities, channel: stri
     .onConflict((oc) => oc.columns(['channel', 'author']).doNothing())
     .execute();
   return (await select())!;
+}
+
+/**
+ * lockFeed, and in the same statement the heads of the channel's other feeds
+ * (what an entry built under the lock names): on PostgreSQL one round trip
+ * where there were two (decision 0030). The other feeds' rows are read as the
+ * statement began, the transaction's own writes included (a batch stored
+ * just before its receipt), as a statement of their own would read them.
+ */
+async function lockFeedWithOthers(
+  trx: Kysely<Database>,
+  caps: Capabilities,
+  channel: string,
+  author: string,
+): Promise<{ row: FeedRow; others: Record<string, FeedHead> }> {
+  const statement = caps.lockFeedRow === 'for-update' ? feedAndOthersForUpdate : feedAndOthers;
+  const rows = await statement.execute(trx, [{ channel, author }]);
+  // The feed's first entry: its row is made (and locked) as lockFeed does.
+  const row = rows.find((r) => r.author === author) ?? (await lockFeed(trx, caps, channel, author));
+  const others: Record<string, FeedHead> = {};
+  for (const r of rows.filter((r) => r.author !== author).sort((a, b) => (a.author < b.author ? -1 : 1))) {
+    const head = headOf(r);
+    if (head) others[r.author] = head;
+  }
+  return { row, others };
 }
 
 /** The entries must continue the locked head exactly: same feed, seq head+1…, prev chained. */
@@ -245,15 +273,20 @@ const feedRowForUpdate = new Prepared((db, [p]: readonly { channel: string; auth
   db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '=', p!.author).forUpdate(),
 );
 
-/** The heads of the channel's other feeds, which a receipt built after a batch names. */
-const otherHeads = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+/** The feed's row locked (FOR UPDATE in a CTE), and the channel's other feeds' rows (see lockFeedWithOthers). */
+const feedAndOthersForUpdate = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
   db
-    .selectFrom('feeds')
+    .with('locked', (w) =>
+      w.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '=', p!.author).forUpdate(),
+    )
+    .selectFrom('locked')
     .selectAll()
-    .where('channel', '=', p!.channel)
-    .where('seq', '>', 0)
-    .where('author', '!=', p!.author)
-    .orderBy('author'),
+    .unionAll(db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '!=', p!.author)),
+);
+
+/** SQLite: the transaction holds the database's write lock already; the feed's row and the others', in one read. */
+const feedAndOthers = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+  db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel),
 );
 
 /** Every column of each row is named: a slot row has no keys of its own to enumerate. */

@@ -101,6 +101,36 @@ forEachDialect('store appends', (t) => {
     assert.equal(written.rows['us-js']!.length, 3);
   });
 
+  it('an own entry is built seeing the other feeds’ heads as read with its feed’s lock', async () => {
+    const store = await withChannel();
+    const jp = signFeed('jp-jso', 2);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp), storedAt);
+    const seen: Array<Record<string, unknown>> = [];
+    // The feed's first entry (its row is made under the lock), then a group of two.
+    await store.appendOwn(
+      channel,
+      'us-js',
+      (head, feed) => {
+        seen.push(feed.others);
+        return signNext('us-js', head);
+      },
+      storedAt,
+    );
+    const cn = signFeed('cn-jsd', 1);
+    await store.appendEntries(channel, 'cn-jsd', accept('cn-jsd', cn), storedAt);
+    const build = (head: Parameters<typeof signNext>[1], feed: { others: Record<string, unknown> }) => {
+      seen.push(feed.others);
+      return signNext('us-js', head);
+    };
+    await store.appendOwnBatch(channel, 'us-js', [build, build], storedAt);
+    assert.deepEqual(seen, [
+      { 'jp-jso': headOf(jp[1]!) },
+      { 'cn-jsd': headOf(cn[0]!), 'jp-jso': headOf(jp[1]!) },
+      { 'cn-jsd': headOf(cn[0]!), 'jp-jso': headOf(jp[1]!) },
+    ]);
+    assert.equal((await store.head(channel, 'us-js'))?.seq, 3);
+  });
+
   it('refuses a gap, naming the stored head, and writes nothing', async () => {
     const store = await withChannel();
     const feed = accept('us-js', signFeed('us-js', 3));

@@ -6,6 +6,8 @@ import type { AcceptedEntry, FeedHead, ForkProof, SignedEntry } from '@parley/re
  * writes next).
  */
 export interface LockedFeed {
+  /** The heads of the channel's other feeds, read with the lock (what an entry built under it names). */
+  readonly others: Record<string, FeedHead>;
   /**
    * The highest message `serial` the feed's author has used in the channel
    * (0 if none), counting entries built before in the same transaction.
