@@ -27,8 +27,8 @@ export interface IngestResult {
   flagged: AcceptedEntry[];
   /** Per author, the highest seq resent to us that we already held and that is not a receipt. */
   resent: Map<string, number>;
-  /** Some feed was verified against a head this process remembered, not one read from the store (see KnownHeads). */
-  hinted?: boolean;
+  /** Feeds verified against a head this process remembered, not one read from the store (see KnownHeads): that head. */
+  hinted?: Map<string, FeedHead | undefined>;
 }
 
 /** Batches at least this long verify new entries' signatures on the worker pool. */
@@ -152,7 +152,10 @@ async function verifyFeed(
   if (known) {
     const hint = await known.head(store, channel.id, author);
     head = hint.head;
-    if (hint.hinted) result.hinted = true;
+    if (hint.hinted) {
+      result.hinted ??= new Map();
+      result.hinted.set(author, hint.head);
+    }
   } else head = await store.head(channel.id, author);
   const held = new Map<number, StoredEntry>();
   for (const item of group) {

@@ -323,11 +323,10 @@ export class ParleyNode {
     answering: string | undefined,
     hints = true,
   ): Promise<IngestAnswer> {
-    let result = await verifyBatch(this.store, channel, raw, () => this.clock.now(), hints ? this.#known : undefined);
-    if (result.hinted && result.error) {
-      // A refusal is judged on the heads as stored (a remembered one may be behind: a gap that is not one).
-      this.#known.forget(channel.id);
-      result = await verifyBatch(this.store, channel, raw, () => this.clock.now());
+    const result = await verifyBatch(this.store, channel, raw, () => this.clock.now(), hints ? this.#known : undefined);
+    // A refusal is judged on the heads as stored: a remembered one may be behind (a gap that is not one).
+    if (result.hinted && result.error && !(await this.#hintsHeld(channel.id, result.hinted))) {
+      return this.#ingest(await this.#reloaded(channel), raw, answering, false);
     }
     this.#noteClaims(channel.id, result.accepted);
     const needsReceipt =
@@ -357,8 +356,7 @@ export class ParleyNode {
     } catch (error) {
       // A remembered head was behind the stored one (another process wrote the feed): start again from the store.
       if (!result.hinted || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
-      this.#known.forget(channel.id);
-      return this.#ingest(channel, raw, answering, false);
+      return this.#ingest(await this.#reloaded(channel), raw, answering, false);
     }
     for (const [author, rows] of Object.entries(batch?.rows ?? {})) this.#noteHead(channel.id, author, rows);
     const written = batch?.own;
@@ -514,6 +512,27 @@ export class ParleyNode {
         })
         .catch(() => undefined);
     });
+  }
+
+  /** Whether the store still holds the heads a batch was verified against (else they were behind). */
+  async #hintsHeld(channel: string, hinted: ReadonlyMap<string, FeedHead | undefined>): Promise<boolean> {
+    for (const [author, hint] of hinted) {
+      const head = await this.store.head(channel, author);
+      if (head?.seq !== hint?.seq || head?.id !== hint?.id) return false;
+    }
+    return true;
+  }
+
+  /**
+   * After a batch was verified against a remembered head that was behind:
+   * the channel's heads are forgotten, and its state is loaded again, since
+   * the discarded verification may have noted a key rotation it will not
+   * store (and another process may have stored one).
+   */
+  async #reloaded(channel: ChannelState): Promise<ChannelState> {
+    this.#known.forget(channel.id);
+    this.forget(channel.id);
+    return this.channel(channel.id);
   }
 
   /** The head the rows just committed left (their last). */

@@ -7,7 +7,7 @@ import {
   sha256,
   toBase64url,
 } from '@parley/record';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Capabilities, StoreDialect } from './capabilities.js';
 import type { Database, EntriesTable, FeedsTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
@@ -201,9 +201,12 @@ async function lockFeed(trx: Kysely<Database>, caps: Capabilities, channel: stri
 /**
  * lockFeed, and in the same statement the heads of the channel's other feeds
  * (what an entry built under the lock names): on PostgreSQL one round trip
- * where there were two (decision 0030). The other feeds' rows are read as the
- * statement began, the transaction's own writes included (a batch stored
- * just before its receipt), as a statement of their own would read them.
+ * where there were two (decision 0030). Their rows include the transaction's
+ * own writes (a batch stored just before its receipt). On PostgreSQL they are
+ * those of the statement's snapshot, taken before any wait for the lock, so
+ * the statement also reads our own row unlocked: if the locked row differs
+ * from it, another transaction held the lock and wrote meanwhile, and the
+ * other heads are read again after it, as a statement of their own would.
  */
 async function lockFeedWithOthers(
   trx: Kysely<Database>,
@@ -211,10 +214,22 @@ async function lockFeedWithOthers(
   channel: string,
   author: string,
 ): Promise<{ row: FeedRow; others: Record<string, FeedHead> }> {
-  const statement = caps.lockFeedRow === 'for-update' ? feedAndOthersForUpdate : feedAndOthers;
-  const rows = await statement.execute(trx, [{ channel, author }]);
+  let row: FeedRow | undefined;
+  let rows: FeedRow[];
+  let fresh = true;
+  if (caps.lockFeedRow === 'for-update') {
+    const read = await feedAndOthersForUpdate.execute(trx, [{ channel, author }]);
+    row = read.find((r) => r.held === 1);
+    const before = read.find((r) => r.held === 0 && r.author === author);
+    fresh = row !== undefined && before !== undefined && before.seq === row.seq && before.id === row.id;
+    rows = read.filter((r) => r.held === 0);
+  } else {
+    rows = await feedAndOthers.execute(trx, [{ channel }]);
+    row = rows.find((r) => r.author === author);
+  }
   // The feed's first entry: its row is made (and locked) as lockFeed does.
-  const row = rows.find((r) => r.author === author) ?? (await lockFeed(trx, caps, channel, author));
+  row ??= await lockFeed(trx, caps, channel, author);
+  if (!fresh) rows = await feedAndOthers.execute(trx, [{ channel }]);
   const others: Record<string, FeedHead> = {};
   for (const r of rows.filter((r) => r.author !== author).sort((a, b) => (a.author < b.author ? -1 : 1))) {
     const head = headOf(r);
@@ -273,7 +288,11 @@ const feedRowForUpdate = new Prepared((db, [p]: readonly { channel: string; auth
   db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '=', p!.author).forUpdate(),
 );
 
-/** The feed's row locked (FOR UPDATE in a CTE), and the channel's other feeds' rows (see lockFeedWithOthers). */
+/**
+ * The feed's row locked (FOR UPDATE in a CTE; `held` 1) and every feed row of
+ * the channel as the statement's snapshot has them (`held` 0; see
+ * lockFeedWithOthers).
+ */
 const feedAndOthersForUpdate = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
   db
     .with('locked', (w) =>
@@ -281,11 +300,15 @@ const feedAndOthersForUpdate = new Prepared((db, [p]: readonly { channel: string
     )
     .selectFrom('locked')
     .selectAll()
-    .unionAll(db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel).where('author', '!=', p!.author)),
+    .select(sql<number>`1`.as('held'))
+    .unionAll(db.selectFrom('feeds').selectAll().select(sql<number>`0`.as('held')).where('channel', '=', p!.channel)),
 );
 
-/** SQLite: the transaction holds the database's write lock already; the feed's row and the others', in one read. */
-const feedAndOthers = new Prepared((db, [p]: readonly { channel: string; author: string }[]) =>
+/**
+ * Every feed row of the channel. On SQLite, where the transaction holds the
+ * database's write lock already, the locked row and the others' in one read.
+ */
+const feedAndOthers = new Prepared((db, [p]: readonly { channel: string }[]) =>
   db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel),
 );
 

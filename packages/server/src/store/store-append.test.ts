@@ -131,6 +131,48 @@ forEachDialect('store appends', (t) => {
     assert.equal((await store.head(channel, 'us-js'))?.seq, 3);
   });
 
+  it('an own entry waiting for its feed’s lock names what the writer holding it stored meanwhile', async () => {
+    const config = t.freshConfig();
+    const [first, second] = [await t.open(config), await t.open(config)];
+    await first.putChannel(channelRow());
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const cn = { seq: 1, id: 'A'.repeat(43), time: new Date(t0).toISOString() };
+    // The first writer holds us-js's lock and, before it commits, advances another feed.
+    const writer = first.appendOwnBatch(channel, 'us-js', [(head) => signNext('us-js', head)], storedAt, async (db) => {
+      locked();
+      await gate;
+      await db
+        .insertInto('feeds')
+        .values({ channel, author: 'cn-jsd', seq: cn.seq, id: cn.id, time: cn.time, tree_size: 1 })
+        .execute();
+    });
+    await holding;
+    let seen: Record<string, unknown> | undefined;
+    const waiting = second.appendOwn(
+      channel,
+      'us-js',
+      (head, feed) => {
+        seen = feed.others;
+        return signNext('us-js', head);
+      },
+      storedAt,
+    );
+    // The second is now waiting for the lock (PostgreSQL) or to begin (SQLite); the first goes on and commits.
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await writer;
+    const written = await waiting;
+    assert.equal(written.entry.header.seq, 2, 'built on the head the first writer left');
+    assert.deepEqual(seen, { 'cn-jsd': cn }, 'and naming the feed it advanced');
+  });
+
   it('refuses a gap, naming the stored head, and writes nothing', async () => {
     const store = await withChannel();
     const feed = accept('us-js', signFeed('us-js', 3));
