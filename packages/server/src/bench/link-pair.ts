@@ -1,5 +1,6 @@
 import { examples } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
+import pg from 'pg';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
 import { eventually, initParties, ok, type Party } from '../test-util/nodes.js';
@@ -73,3 +74,16 @@ export const message = (precedence: string, i: number) =>
     attachments: [],
     translation: undefined,
   }) as unknown as JsonValue;
+
+/** Removes the pair's PostgreSQL schemas (`envFor` as `pair` returns it): a benchmark leaves nothing behind. */
+export async function dropSchemas(envFor: (party: string) => NodeJS.ProcessEnv): Promise<void> {
+  const schemas = ['us-js', 'cn-jsd'].map((p) => envFor(p).PARLEY_DATABASE_SCHEMA).filter((s) => s !== undefined);
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkPrefix } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
-import pg from 'pg';
 import { linkRequest } from '../link/http-client.js';
 import type { Serving } from '../runtime/serve.js';
-import { acknowledged, message, pair, pgUrl } from './link-pair.js';
+import { acknowledged, dropSchemas, message, pair } from './link-pair.js';
 import { fsyncMs, percentile, printTable, type Row, rssMb, signVerifyMs, spacedPartsMs } from './measure.js';
 
 /**
@@ -200,18 +199,7 @@ async function run(dialect: string): Promise<Row[]> {
     await b.node.stop();
     await served.stop();
     rmSync(root, { recursive: true, force: true });
-    if (dialect === 'postgres') await dropSchemas(['us-js', 'cn-jsd'].map((p) => envFor(p).PARLEY_DATABASE_SCHEMA!));
-  }
-}
-
-/** Removes the benchmark's PostgreSQL schemas: it leaves nothing behind in the database. */
-async function dropSchemas(schemas: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
-  } finally {
-    await client.end();
+    if (dialect === 'postgres') await dropSchemas(envFor);
   }
 }
 

@@ -3,8 +3,9 @@
  * `bench/flash-timeline.ts`: loaded into a process with `--import`, or
  * imported, it notes (microseconds on the machine's clock, comparable across
  * processes) every Ed25519 signature and verification, every SQLite `begin`
- * and `commit`, and the starts and ends of HTTP requests as Node's own
- * diagnostics channels report them. The marks are written as JSON to
+ * and `commit`, every message sent to PostgreSQL and its answer, and the
+ * starts and ends of HTTP requests as Node's own diagnostics channels report
+ * them. The marks are written as JSON to
  * `$PARLEY_TIMELINE_DIR/<pid>.json` when the process exits.
  *
  * A benchmark tool, never loaded by a node otherwise: it wraps `crypto.sign`,
@@ -76,7 +77,50 @@ export function install(dir: string | undefined): void {
     if (step) statement.run = timed(step, statement.run.bind(statement));
     return statement;
   };
+  markPostgres();
   if (dir) process.on('exit', () => writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(marks)));
+}
+
+/**
+ * Every message sent to PostgreSQL (`pg<` and the statement's first words)
+ * and its answer (`pg>`), where pg is installed: wrapped where the node's
+ * client (store/dialects/deferred-writes.ts) sends, so this must run before
+ * that module loads — held statements are not messages and are not marked.
+ */
+function markPostgres(): void {
+  let pg: { Client: { prototype: { query(...args: unknown[]): unknown } } };
+  try {
+    pg = createRequire(import.meta.url)('pg');
+  } catch {
+    return;
+  }
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | null)?.text ?? '');
+    mark(`pg<${statementLabel(text)}`);
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (...result: unknown[]) => {
+        mark('pg>');
+        return callback(...result);
+      };
+    }
+    const sent = query.apply(this, args) as { then?: (ok: () => void, failed: () => void) => void } | undefined;
+    if (typeof callback !== 'function' && typeof sent?.then === 'function') {
+      sent.then(
+        () => mark('pg>'),
+        () => mark('pg>'),
+      );
+    }
+    return sent;
+  };
+}
+
+/** `begin;select`, `insert`, `commit`…: a message's first words, enough to tell the steps of a round apart. */
+export function statementLabel(text: string): string {
+  const words = text.trim().toLowerCase().split(/\s+/, 2);
+  return words[0]?.endsWith(';') ? `${words[0]}${(words[1] ?? '').replace(/\W.*$/, '')}` : (words[0] ?? '');
 }
 
 // Main threads only: a worker (the signature pool) shares the process id, and its file would replace the node's.

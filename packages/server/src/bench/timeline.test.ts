@@ -4,7 +4,11 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { Ed25519Signer, verifyEd25519 } from '@parley/record';
 import { timeline } from './timeline.js';
-import { install, type Mark, mark, recorded } from './timeline-recorder.js';
+import { install, type Mark, mark, recorded, statementLabel } from './timeline-recorder.js';
+
+// Recording from the start: the store's PostgreSQL client, loaded below, is then marked where it sends.
+install(undefined);
+const { forEachDialect, pgUrl } = await import('../store/_util.js');
 
 describe('FLASH timeline', () => {
   it('lines up two processes by round and takes the medians of the most common order', () => {
@@ -91,5 +95,33 @@ describe('FLASH timeline', () => {
       [...times].sort((x, y) => x - y),
       'marks in the order they happened',
     );
+  });
+
+  it('labels a message to PostgreSQL by its first words', () => {
+    assert.equal(statementLabel('begin; select * from "feeds" where x = 1'), 'begin;select');
+    assert.equal(statementLabel('begin;\nwith "locked" as (select 1) select 2'), 'begin;with');
+    assert.equal(statementLabel('  INSERT into "entries" values (1); commit'), 'insert');
+    assert.equal(statementLabel('commit'), 'commit');
+  });
+});
+
+forEachDialect('FLASH timeline on PostgreSQL', (t) => {
+  if (t.name !== 'postgres') return;
+  it('marks each message the store’s client sends, and its answer', async () => {
+    const { DeferringClient } = await import('../store/dialects/deferred-writes.js');
+    const client = new DeferringClient({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      const from = recorded().length;
+      await client.query('begin', []);
+      await client.query('select 1 as one', []);
+      await client.query('commit', []);
+      const names = recorded()
+        .slice(from)
+        .map(([, n]) => n);
+      assert.deepEqual(names, ['pg<begin;select', 'pg>', 'pg<commit', 'pg>'], 'the begin held, sent with the select');
+    } finally {
+      await client.end();
+    }
   });
 });
