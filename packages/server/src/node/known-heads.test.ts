@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { examples } from '@parley/contract';
 import { Ed25519Signer, type JsonValue, type SignedEntry, signEntry, signRotation, toBase64url } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
 import { forEachDialect } from '../store/_util.js';
+import type { KnownFeeds } from '../store/store.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { channelState } from './channel-state.js';
 import { ingestBatch } from './ingest.js';
-import { ParleyNode } from './node.js';
+import { type OwnEntry, ParleyNode } from './node.js';
 
 /**
  * A peer's batch is verified against the feed head this node last committed,
@@ -157,6 +159,193 @@ forEachDialect('feed heads a node remembers', (t) => {
     assert.equal(alone.error, undefined, 'not refused as a gap');
     assert.equal(alone.stored, 1);
     assert.deepEqual(reads, ['cn-jsd', 'cn-jsd'], 'the hint checked against the store, then verified again');
+    assert.equal((await store.head(id, 'cn-jsd'))?.seq, 7);
+  });
+  /**
+   * The `known` each write was given (decision 0031); for a peer's batch,
+   * whether the store wrote on it (it takes the lock-first path for a feed it
+   * does not know); and the error a refused write ended with.
+   */
+  function watchWrites(store: Awaited<ReturnType<typeof setup>>['store'], stallMs = 0) {
+    const stall = () => new Promise((resolve) => setTimeout(resolve, stallMs));
+    const writes: Array<{ kind: 'own' | 'batch'; known: KnownFeeds | undefined; onKnown?: boolean; refused?: string }> =
+      [];
+    const appendOwnBatch = store.appendOwnBatch.bind(store);
+    store.appendOwnBatch = async (channel, author, builds, storedAt, alongside, known) => {
+      const write = { kind: 'own' as const, known };
+      writes.push(write);
+      try {
+        if (stallMs) await stall();
+        return await appendOwnBatch(channel, author, builds, storedAt, alongside, known);
+      } catch (error) {
+        Object.assign(write, { refused: (error as { code?: string }).code });
+        throw error;
+      }
+    };
+    const appendBatch = store.appendBatch.bind(store);
+    store.appendBatch = async (channel, feeds, own, storedAt, known) => {
+      const write = { kind: 'batch' as const, known };
+      writes.push(write);
+      try {
+        if (stallMs) await stall();
+        const written = await appendBatch(channel, feeds, own, storedAt, known);
+        Object.assign(write, { onKnown: written?.onKnownHeads });
+        return written;
+      } catch (error) {
+        Object.assign(write, { refused: (error as { code?: string }).code });
+        throw error;
+      }
+    };
+    return writes;
+  }
+
+  const message = (subject: string): OwnEntry => {
+    const { translation: _, serial: __, ...body } = { ...examples.message, subject };
+    return { type: 'message', body: body as unknown as JsonValue, assignSerial: true };
+  };
+
+  it('own entries and receipts are written on the heads the node knows, once it has read them all with a lock', async () => {
+    const { id, store, node, next } = await setup();
+    const writes = watchWrites(store);
+    await node.append(id, message('one'));
+    await node.ingest(id, [next()]);
+    await node.append(id, message('two'));
+    await node.append(id, message('three'));
+    await node.ingest(id, [next()]);
+    const four = await node.append(id, message('four'));
+    assert.deepEqual(
+      writes.map((w) => [w.kind, w.known?.head.seq, w.known?.maxSerial, w.onKnown, w.refused]),
+      [
+        // Our feed empty: its row is made under the lock.
+        ['own', undefined, undefined, undefined, undefined],
+        // The peer's first entry: the store makes its row under the lock (the receipt after it too).
+        ['batch', 1, 1, false, undefined],
+        // Known heads; the serial (true at seq 1, not at 2, after a write that read nothing of it) is read.
+        ['own', 2, undefined, undefined, undefined],
+        ['own', 3, 2, undefined, undefined],
+        // The peer's next entry and its receipt on known heads; the serial carried on.
+        ['batch', 4, 3, true, undefined],
+        ['own', 5, 3, undefined, undefined],
+      ],
+    );
+    const cnHead = await store.head(id, 'cn-jsd');
+    assert.deepEqual(writes[5]!.known?.others, { 'cn-jsd': cnHead });
+    // What they wrote is what the lock-first path would have: contiguous, serials 1…4, heads named.
+    const rows = await store.range(id, 'us-js', 1, 10);
+    assert.deepEqual(
+      rows.map((r) => [r.seq, r.type, r.type === 'message' ? JSON.parse(r.body).serial : undefined]),
+      [
+        [1, 'message', 1],
+        [2, 'receipt', undefined],
+        [3, 'message', 2],
+        [4, 'message', 3],
+        [5, 'receipt', undefined],
+        [6, 'message', 4],
+      ],
+    );
+    for (const [i, r] of rows.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, rows[i - 1]!.id);
+    assert.deepEqual(four.entry.header.heads, { 'cn-jsd': { seq: 2, id: cnHead!.id } });
+  });
+
+  it('another process wrote our feed: the write on the old head is refused whole, then done under the lock', async () => {
+    const config = t.freshConfig();
+    const { id, row, us } = twoPartyChannel('two writers');
+    const [one, two] = [await t.open(config), await t.open(config)];
+    await one.putChannel(row);
+    const writes = watchWrites(one);
+    const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
+    const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
+    await a.append(id, message('a1'));
+    await a.append(id, message('a2')); // on the heads a knows
+    await b.append(id, message('b1')); // the other process: a's heads are now behind
+    const a3 = await a.append(id, message('a3'));
+    assert.equal(a3.entry.header.seq, 4, 'built again on the head b left');
+    assert.deepEqual(
+      writes.map((w) => [w.known?.head.seq, w.refused]),
+      [
+        [undefined, undefined],
+        [1, undefined],
+        [2, 'PARLEY_E_PREV_MISMATCH'],
+        [undefined, undefined],
+      ],
+    );
+    // For a while after, a locks first (the other process is writing too).
+    await a.append(id, message('a4'));
+    assert.equal(writes.at(-1)!.known, undefined);
+    const rows = await one.range(id, 'us-js', 1, 10);
+    assert.deepEqual(
+      rows.map((r) => [r.seq, JSON.parse(r.body).subject, JSON.parse(r.body).serial]),
+      [
+        [1, 'a1', 1],
+        [2, 'a2', 2],
+        [3, 'b1', 3],
+        [4, 'a3', 4],
+        [5, 'a4', 5],
+      ],
+      'one feed, no fork, serials unique',
+    );
+    for (const [i, r] of rows.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, rows[i - 1]!.id);
+  });
+
+  it('a serial another process used is not used again after a write that took its entry in unread', async () => {
+    const config = t.freshConfig();
+    const { id, row, us, cn } = twoPartyChannel('serials');
+    const [one, two] = [await t.open(config), await t.open(config)];
+    await one.putChannel(row);
+    const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
+    const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
+    await a.append(id, message('a1'));
+    await a.append(id, message('a2')); // a knows serial 2, at seq 2
+    await b.append(id, message('b1')); // seq 3, serial 3, written elsewhere
+    // A peer's first entry reaches a: stored under the locks, a's receipt goes on the head b left (4).
+    const first = signEntry(
+      {
+        channel: id,
+        author: 'cn-jsd',
+        seq: 1,
+        prev: null,
+        time: new Date().toISOString(),
+        type: 'message',
+        body: messageBody(1),
+      },
+      cn,
+    );
+    const answer = await a.ingest(id, [JSON.parse(JSON.stringify(first.entry))]);
+    assert.equal(answer.receipt?.header.seq, 4);
+    // a's heads are known again (4), but the serial it knew was true at 2: it is read, not reused.
+    const a3 = await a.append(id, message('a3'));
+    assert.equal(a3.entry.header.seq, 5);
+    assert.equal((a3.entry.body as { serial: number }).serial, 4);
+  });
+
+  it('own messages and receipts written at once by one node build on each other, never refused', async () => {
+    const { id, store, node, next } = await setup();
+    // Each write held up a little on its way to the store, so that they overlap.
+    const writes = watchWrites(store, 5);
+    await node.append(id, message('first'));
+    await node.ingest(id, [next()]);
+    const peer = Array.from({ length: 6 }, () => next());
+    await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => node.append(id, message(`m${i}`))),
+      ...peer.map((e) => node.ingest(id, [e])),
+    ]);
+    // Without #writingOwn, two writes of this node build on one head and one is refused.
+    assert.deepEqual(
+      writes.filter((w) => w.refused),
+      [],
+    );
+    assert.ok(
+      writes.slice(2).every((w) => w.known && (w.kind === 'own' || w.onKnown)),
+      'all on known heads',
+    );
+    const rows = await store.range(id, 'us-js', 1, 100);
+    assert.deepEqual(
+      rows.map((r) => r.seq),
+      rows.map((_, i) => i + 1),
+    );
+    const serials = rows.filter((r) => r.type === 'message').map((r) => JSON.parse(r.body).serial);
+    assert.deepEqual(serials, [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(rows.filter((r) => r.type === 'receipt').length, 7);
     assert.equal((await store.head(id, 'cn-jsd'))?.seq, 7);
   });
 });

@@ -10,7 +10,8 @@ import {
   toBase64url,
 } from '@parley/record';
 import { type Clock, stamp } from '../clock/clock.js';
-import type { Alongside, LockedFeed, Store, StoredEntryRow } from '../store/store.js';
+import { refusedOnKnownHeads } from '../store/feed-append.js';
+import type { Alongside, KnownFeeds, LockedFeed, Store, StoredEntryRow } from '../store/store.js';
 import { type ChannelState, loadChannelState } from './channel-state.js';
 import { type AppendedEvent, NodeEventBus } from './events.js';
 import { type IngestResult, verifyBatch } from './ingest.js';
@@ -52,6 +53,8 @@ const GROUP_COMMIT_MAX = 256;
 
 /** What the store says when a batch does not continue the feed's head as locked: a remembered head was stale. */
 const STALE_HEAD = new Set(['PARLEY_E_GAP', 'PARLEY_E_PREV_MISMATCH']);
+/** After a feed moved under this process, this many own writes lock and read first (decision 0031). */
+const LOCK_FIRST_WRITES = 64;
 
 interface Pending {
   own: OwnEntry;
@@ -111,6 +114,10 @@ export class ParleyNode {
   readonly #ingesting = new Map<string, Promise<void>>();
   /** Feed heads this process committed or read: a peer's batch is verified without reading them (decision 0030). */
   readonly #known = new KnownHeads();
+  /** Channel → how many more own writes read the heads under the lock first (see #movedUnder). */
+  readonly #lockFirst = new Map<string, number>();
+  /** Channel → the last own-feed write of this process, settled when it is done (see #writingOwn). */
+  readonly #ownWrites = new Map<string, Promise<void>>();
   /**
    * Per channel, the furthest seq of this party's own feed that another
    * member's verified entry names, by whom, and since when it kept this node
@@ -246,14 +253,23 @@ export class ParleyNode {
     // A key-rotate in this batch: the entries after it are signed by its new key,
     // and the key history learns of it once the batch is durable.
     let rotated: { seq: number; key: string } | undefined;
+    // What the builds saw: every other feed's head, and the highest serial they assigned.
+    let others: Record<string, FeedHead> = {};
+    let serial: number | undefined;
     const builds = batch.map((own, i) => async (head: FeedHead | undefined, feed: LockedFeed) => {
       if (i === 0) {
         rotated = undefined; // the store may build the group again (a retried transaction)
+        others = feed.others;
+        serial = undefined;
         this.#refuseIfBehind(channel, head);
       }
       const seq = (head?.seq ?? 0) + 1;
       const signer = this.#signerFor(state, seq, rotated);
-      let entry = own.assignSerial ? { ...own, body: withSerial(own.body, (await feed.maxSerial()) + 1) } : own;
+      let entry = own;
+      if (own.assignSerial) {
+        serial = (await feed.maxSerial()) + 1;
+        entry = { ...own, body: withSerial(own.body, serial) };
+      }
       if (own.rotateTo) {
         const statement = { channel, author: this.party, seq, oldKey: keyOf(signer), newKey: keyOf(own.rotateTo) };
         entry = { ...entry, body: { newKey: statement.newKey, proof: signRotation(statement, own.rotateTo) } };
@@ -267,12 +283,30 @@ export class ParleyNode {
           for (const [i, own] of batch.entries()) await own.alongside?.(db, rows[i]!);
         }
       : undefined;
-    const written = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside);
-    this.#noteHead(
-      channel,
-      this.party,
-      written.map((w) => w.row),
-    );
+    let known: KnownFeeds | undefined;
+    let written: Awaited<ReturnType<Store['appendOwnBatch']>>;
+    try {
+      written = await this.#writingOwn(channel, async () => {
+        known = this.#knownFeeds(channel, true);
+        const rows = await this.store.appendOwnBatch(channel, this.party, builds, this.now(), alongside, known);
+        this.#noteHead(
+          channel,
+          this.party,
+          rows.map((w) => w.row),
+        );
+        this.#known.noteAll(channel, others);
+        // The highest serial, true at the head just written: one assigned now (from the serial read
+        // under the lock, or known true at the head this write continued), or the one known carried on.
+        const highest = serial ?? known?.maxSerial;
+        if (highest !== undefined) this.#known.noteSerial(channel, this.party, highest, rows.at(-1)!.row.seq);
+        return rows;
+      });
+    } catch (error) {
+      // Our feed moved past the head this process knew: another process wrote it (scale-out).
+      if (!refusedOnKnownHeads(error)) throw error;
+      this.#movedUnder(channel);
+      return this.#write(channel, batch);
+    }
     if (rotated) state.keys.rotate(this.party, rotated.seq, rotated.key);
     const precedence = batch
       .map(precedenceOf)
@@ -350,15 +384,32 @@ export class ParleyNode {
           this.#signerFor(channel, (head?.seq ?? 0) + 1, undefined),
         ),
     };
+    let known: KnownFeeds | undefined;
     let batch: Awaited<ReturnType<Store['appendBatch']>>;
     try {
-      batch = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now());
+      const write = async () => {
+        known = hints ? this.#knownFeeds(channel.id, together) : undefined;
+        const written = await this.store.appendBatch(channel.id, feeds, together ? own : undefined, this.now(), known);
+        for (const [author, rows] of Object.entries(written?.rows ?? {})) this.#noteHead(channel.id, author, rows);
+        // Our own feed coming back (a restore): its serials are read again before the next message.
+        if (result.accepted.has(this.party)) this.#known.forget(channel.id);
+        else if (written?.own) {
+          this.#known.noteAll(channel.id, written.own.heads);
+          // A receipt on the heads known continued the head the serial was true at: it still is.
+          if (written.onKnownHeads && known?.maxSerial !== undefined) {
+            this.#known.noteSerial(channel.id, this.party, known.maxSerial, written.own.entry.header.seq);
+          }
+        }
+        return written;
+      };
+      batch = await (together ? this.#writingOwn(channel.id, write) : write());
     } catch (error) {
       // A remembered head was behind the stored one (another process wrote the feed): start again from the store.
-      if (!result.hinted || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
+      const moved = refusedOnKnownHeads(error);
+      if (!(result.hinted || moved) || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
+      if (moved) this.#movedUnder(channel.id);
       return this.#ingest(await this.#reloaded(channel), raw, answering, false);
     }
-    for (const [author, rows] of Object.entries(batch?.rows ?? {})) this.#noteHead(channel.id, author, rows);
     const written = batch?.own;
     for (const list of result.accepted.values()) result.stored += list.length;
     for (const fork of result.forks) await this.#recordFork(channel.id, fork.proof);
@@ -533,6 +584,61 @@ export class ParleyNode {
     this.#known.forget(channel.id);
     this.forget(channel.id);
     return this.channel(channel.id);
+  }
+
+  /**
+   * Every feed's head of the channel as this process knows them, for an own
+   * entry written without reading them first (decision 0031); undefined
+   * while they are not all known, or for a while after our feed moved under
+   * this process (another process writing it: see #movedUnder).
+   */
+  #knownFeeds(channel: string, own: boolean): KnownFeeds | undefined {
+    const lockFirst = this.#lockFirst.get(channel);
+    if (lockFirst !== undefined) {
+      // Counted in writes of our own feed (a peer's batch without a receipt does not count).
+      if (own && lockFirst <= 1) this.#lockFirst.delete(channel);
+      else if (own) this.#lockFirst.set(channel, lockFirst - 1);
+      return undefined;
+    }
+    return this.#known.feeds(channel, this.party);
+  }
+
+  /**
+   * Runs a write of our own feed (a group of appends, or a batch with its
+   * receipt) after the channel's previous one has settled and noted its head.
+   * The database serialises them anyway (the feed's lock; SQLite's one
+   * writer), so nothing is lost by queueing here; a write on the heads this
+   * process knows (#knownFeeds) then never races another of the same process,
+   * which would be refused as if another process had written.
+   */
+  async #writingOwn<T>(channel: string, write: () => Promise<T>): Promise<T> {
+    const before = this.#ownWrites.get(channel);
+    const run = (async () => {
+      if (before) await before;
+      return write();
+    })();
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#ownWrites.set(channel, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#ownWrites.get(channel) === settled) this.#ownWrites.delete(channel);
+    }
+  }
+
+  /**
+   * A write on the heads this process knew found a feed moved: another
+   * process writes this channel too. Its heads are forgotten, and the next
+   * LOCK_FIRST_WRITES writes read them under the lock first, as they would
+   * otherwise keep being built on heads that moved, and built again.
+   */
+  #movedUnder(channel: string): void {
+    this.#known.forget(channel);
+    this.forget(channel);
+    this.#lockFirst.set(channel, LOCK_FIRST_WRITES);
   }
 
   /** The head the rows just committed left (their last). */

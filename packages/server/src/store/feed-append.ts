@@ -11,12 +11,20 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Capabilities, StoreDialect } from './capabilities.js';
 import type { Database, EntriesTable, FeedsTable } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
-import { feedRow, maxSerial } from './entry-queries.js';
+import { feedHeads, feedRow, maxSerial } from './entry-queries.js';
 import { chunks, type EntryToStore, fromAccepted, fromSigned, toInsert, toStoredRow } from './entry-rows.js';
 import { insertNodes, keepFrontier, loadTree } from './merkle-nodes.js';
 import { GROUP_ROWS, Prepared } from './prepared.js';
 import { project } from './projections.js';
-import type { Alongside, BatchWritten, BuildAfterBatch, BuildOwn, LockedFeed, StoredEntryRow } from './store.js';
+import type {
+  Alongside,
+  BatchWritten,
+  BuildAfterBatch,
+  BuildOwn,
+  KnownFeeds,
+  LockedFeed,
+  StoredEntryRow,
+} from './store.js';
 import { writeTransaction } from './write-transaction.js';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -58,6 +66,7 @@ export async function appendBatch(
   feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
   own: { author: string; build: BuildAfterBatch } | undefined,
   storedAt: string,
+  known?: KnownFeeds,
 ): Promise<BatchWritten | undefined> {
   const prepared = feeds
     .filter((f) => f.entries.length > 0)
@@ -65,30 +74,62 @@ export async function appendBatch(
   if (prepared.length === 0 && !own) return undefined;
   // Only entries signed elsewhere: the commit need not wait for the disk (see Durability).
   const durability = own ? 'flushed' : 'unflushed';
-  return writeTransaction(
-    dialect,
-    async (trx) => {
-      const stored: Record<string, StoredEntryRow[]> = {};
-      for (const { feed, rows } of prepared) {
-        const row = await lockFeed(trx, dialect.caps, channel, feed.author);
-        checkPlace(feed, row, rows);
-        stored[feed.author] = await appendLocked(trx, row, rows, storedAt);
-      }
-      if (!own) return { rows: stored };
-      const feed = { channel, author: own.author };
-      const { row, others: heads } = await lockFeedWithOthers(trx, dialect.caps, channel, own.author);
-      const built = own.build(headOf(row), heads);
-      const entry = fromSigned(built.id, built.entry);
-      if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
-        throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
-      }
-      checkPlace(feed, row, [entry]);
-      stored[own.author] = await appendLocked(trx, row, [entry], storedAt);
-      const { seq, time } = built.entry.header;
-      return { rows: stored, own: { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } } };
-    },
-    durability,
-  );
+  // Written on the heads the caller knows (decision 0031) only when it knows every feed written:
+  // a feed's first entry makes its row, and our own feed coming back (a restore) is rare.
+  const unlocked =
+    known &&
+    (!own || own.author === known.author) &&
+    prepared.every(({ feed }) => feed.author !== known.author && known.others[feed.author] !== undefined)
+      ? known
+      : undefined;
+  const write = () =>
+    writeTransaction(
+      dialect,
+      async (trx) => {
+        const stored: Record<string, StoredEntryRow[]> = {};
+        const left: Record<string, FeedHead> = { ...unlocked?.others };
+        for (const { feed, rows } of prepared) {
+          const row = unlocked
+            ? rowAt(feed, unlocked.others[feed.author]!)
+            : await lockFeed(trx, dialect.caps, channel, feed.author);
+          checkPlace(feed, row, rows);
+          stored[feed.author] = await appendLocked(trx, row, rows, storedAt, unlocked !== undefined);
+          const last = rows[rows.length - 1]!;
+          left[feed.author] = { seq: last.header.seq, id: last.id, time: last.header.time };
+        }
+        if (!own) return { rows: stored, onKnownHeads: unlocked !== undefined };
+        const feed = { channel, author: own.author };
+        const { row, others: heads } = unlocked
+          ? { row: rowAt(feed, unlocked.head), others: sortedHeads(left) }
+          : await lockFeedWithOthers(trx, dialect.caps, channel, own.author);
+        const built = own.build(headOf(row), heads);
+        const entry = fromSigned(built.id, built.entry);
+        if (toBase64url(sha256(new TextEncoder().encode(entry.headerText))) !== built.id) {
+          throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
+        }
+        checkPlace(feed, row, [entry]);
+        stored[own.author] = await appendLocked(trx, row, [entry], storedAt, unlocked !== undefined);
+        const { seq, time } = built.entry.header;
+        return {
+          rows: stored,
+          onKnownHeads: unlocked !== undefined,
+          own: { ...built, heads: { ...heads, [own.author]: { seq, id: built.id, time } } },
+        };
+      },
+      durability,
+    );
+  if (!unlocked) return write();
+  return write().catch(async (error: unknown) => {
+    if (!headMoved(error)) throw error;
+    // Which feed moved: read once, on this rare path, so the error names it.
+    const stored = await feedHeads(dialect.db, channel);
+    const heads: Record<string, FeedHead> = { ...unlocked.others, [unlocked.author]: unlocked.head };
+    const moved =
+      [...prepared.map(({ feed }) => feed.author), ...(own ? [own.author] : [])].find(
+        (author) => stored[author]?.seq !== heads[author]!.seq || stored[author]?.id !== heads[author]!.id,
+      ) ?? unlocked.author;
+    throw movedError(moved, heads[moved]!, error);
+  });
 }
 
 /** See Store.appendOwn: `build` runs while the feed is locked, so it always sees the true head. */
@@ -121,11 +162,15 @@ export async function appendOwnBatch(
   builds: ReadonlyArray<BuildOwn>,
   storedAt: string,
   alongside?: Alongside,
+  known?: KnownFeeds,
 ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
-  return writeTransaction(dialect, async (trx) => {
-    const { row, others } = await lockFeedWithOthers(trx, dialect.caps, feed.channel, feed.author);
+  const unlocked = known?.author === feed.author ? known : undefined;
+  const written = writeTransaction(dialect, async (trx) => {
+    const { row, others } = unlocked
+      ? { row: rowAt(feed, unlocked.head), others: unlocked.others }
+      : await lockFeedWithOthers(trx, dialect.caps, feed.channel, feed.author);
     let head = headOf(row);
-    const locked = lockedFeed(trx, feed, others);
+    const locked = lockedFeed(trx, feed, others, unlocked?.maxSerial);
     const built: Array<{ id: string; entry: SignedEntry }> = [];
     for (const build of builds) {
       const b = await build(head, locked.feed);
@@ -140,9 +185,13 @@ export async function appendOwnBatch(
       }
     }
     checkPlace(feed, row, entries);
-    const rows = await appendLocked(trx, row, entries, storedAt);
+    const rows = await appendLocked(trx, row, entries, storedAt, unlocked !== undefined);
     if (alongside) await alongside(trx, built);
     return built.map((b, i) => ({ ...b, row: rows[i]! }));
+  });
+  if (!unlocked) return written;
+  return written.catch((error: unknown) => {
+    throw headMoved(error) ? movedError(feed.author, unlocked.head, error) : error;
   });
 }
 
@@ -156,8 +205,9 @@ function lockedFeed(
   trx: Kysely<Database>,
   feed: { channel: string; author: string },
   others: Record<string, FeedHead>,
+  knownSerial?: number,
 ) {
-  let stored: Promise<number> | undefined;
+  let stored: Promise<number> | undefined = knownSerial === undefined ? undefined : Promise.resolve(knownSerial);
   let builtMax = 0;
   return {
     feed: {
@@ -172,6 +222,53 @@ function lockedFeed(
       if (entry.header.type === 'message' && typeof serial === 'number') builtMax = Math.max(builtMax, serial);
     },
   };
+}
+
+/**
+ * The row a feed has at `head`, as the caller knows it (decision 0031): what
+ * the lock-first path would have read, if nothing moved. A feed's tree holds
+ * one leaf per entry, so its size is the head's seq.
+ */
+function rowAt(feed: { channel: string; author: string }, head: FeedHead): FeedRow {
+  return {
+    channel: feed.channel,
+    author: feed.author,
+    seq: head.seq,
+    id: head.id,
+    time: head.time,
+    tree_size: head.seq,
+  };
+}
+
+function sortedHeads(heads: Record<string, FeedHead>): Record<string, FeedHead> {
+  return Object.fromEntries(Object.entries(heads).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Whether a write failed because a feed written on a known head had moved:
+ * advanceFeedFrom sets the head's seq to null, which the column refuses, when
+ * the row no longer holds the head the entries continue.
+ */
+function headMoved(error: unknown): boolean {
+  const e = error as { code?: unknown; table?: unknown; column?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  if (e.code === '23502') return e.table === 'feeds' && e.column === 'seq';
+  return e.code === 'SQLITE_CONSTRAINT_NOTNULL' && e.message === 'NOT NULL constraint failed: feeds.seq';
+}
+
+/** The feed `author` moved past `head` while entries were built on it: nothing was written. */
+function movedError(author: string, head: FeedHead, cause: unknown): ParleyError {
+  return new ParleyError('PARLEY_E_PREV_MISMATCH', { author, seq: head.seq + 1, prevSeq: head.seq }, { cause });
+}
+
+/**
+ * Whether a write on known heads (KnownFeeds) was refused because a feed had
+ * moved past the head known: another process wrote it. (A PARLEY_E_PREV_MISMATCH
+ * or PARLEY_E_GAP of checkPlace is the caller's own entries not continuing
+ * the head they were given.)
+ */
+export function refusedOnKnownHeads(error: unknown): boolean {
+  return error instanceof ParleyError && error.code === 'PARLEY_E_PREV_MISMATCH' && headMoved(error.cause);
 }
 
 export function headOf(row: FeedRow | undefined): FeedHead | undefined {
@@ -268,18 +365,48 @@ async function appendLocked(
   row: FeedRow,
   entries: readonly EntryToStore[],
   storedAt: string,
+  unlocked = false,
 ): Promise<StoredEntryRow[]> {
   const { channel, author } = row;
   const inserted = entries.map((e) => toInsert(e, storedAt));
-  for (const batch of chunks(inserted)) await insertEntries.execute(trx, batch);
-  const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
-  const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
-  await insertNodes(trx, channel, author, nodes);
-  keepFrontier(entries[entries.length - 1]!.id, tree);
-  const last = entries[entries.length - 1]!.header;
-  await advanceFeed.execute(trx, [
-    { channel, author, seq: last.seq, id: entries[entries.length - 1]!.id, time: last.time, treeSize: tree.size },
-  ]);
+  const last = entries[entries.length - 1]!;
+  if (unlocked) {
+    // Not locked yet (decision 0031): the head is moved first, which takes the row's lock as the
+    // lock-first path does (so writers still queue in the same order) and refuses, whole, if the
+    // row no longer holds the head the entries continue. Only then is the tree read (if it was
+    // not kept), so a known head the store does not hold fails here, not on a missing node.
+    await advanceFeedFrom.execute(trx, [
+      {
+        channel,
+        author,
+        fromSeq: row.seq,
+        fromId: row.id!,
+        seq: last.header.seq,
+        id: last.id,
+        time: last.header.time,
+        // One leaf per entry: the tree's size is the head's seq.
+        treeSize: last.header.seq,
+      },
+    ]);
+    for (const batch of chunks(inserted)) await insertEntries.execute(trx, batch);
+    const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
+    await insertNodes(
+      trx,
+      channel,
+      author,
+      entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32))),
+    );
+    keepFrontier(last.id, tree);
+  } else {
+    for (const batch of chunks(inserted)) await insertEntries.execute(trx, batch);
+    const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
+    const nodes = entries.flatMap((e) => tree.append(fromBase64url(e.id, 'id', 32)));
+    await insertNodes(trx, channel, author, nodes);
+    keepFrontier(last.id, tree);
+    await advanceFeed.execute(trx, [
+      { channel, author, seq: last.header.seq, id: last.id, time: last.header.time, treeSize: tree.size },
+    ]);
+  }
   await project(trx, entries);
   return inserted.map(toStoredRow);
 }
@@ -310,6 +437,39 @@ const feedAndOthersForUpdate = new Prepared((db, [p]: readonly { channel: string
  */
 const feedAndOthers = new Prepared((db, [p]: readonly { channel: string }[]) =>
   db.selectFrom('feeds').selectAll().where('channel', '=', p!.channel),
+);
+
+/**
+ * advanceFeed from a head known but not read under the lock (decision 0031):
+ * the new seq only if the row still holds `fromSeq` and `fromId`, else null,
+ * which the column refuses (headMoved), failing the transaction.
+ */
+const advanceFeedFrom = new Prepared(
+  (
+    db,
+    [p]: readonly {
+      channel: string;
+      author: string;
+      fromSeq: number;
+      fromId: string;
+      seq: number;
+      id: string;
+      time: string;
+      treeSize: number;
+    }[],
+  ) =>
+    deferred(
+      db
+        .updateTable('feeds')
+        .set({
+          seq: sql<number>`case when ${sql.ref('seq')} = ${p!.fromSeq} and ${sql.ref('id')} = ${p!.fromId} then cast(${p!.seq} as integer) end`,
+          id: p!.id,
+          time: p!.time,
+          tree_size: p!.treeSize,
+        })
+        .where('channel', '=', p!.channel)
+        .where('author', '=', p!.author),
+    ),
 );
 
 /** Every column of each row is named: a slot row has no keys of its own to enumerate. */

@@ -28,6 +28,7 @@ import type {
   ChannelRow,
   CheckpointRow,
   ForkRow,
+  KnownFeeds,
   PeerRow,
   Store,
   StoredEntryRow,
@@ -123,8 +124,9 @@ export class KyselyStore implements Store {
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
+    known?: KnownFeeds,
   ): Promise<BatchWritten | undefined> {
-    return this.#io('write', () => appendBatch(this.#d, channel, feeds, own, storedAt));
+    return this.#io('write', () => appendBatch(this.#d, channel, feeds, own, storedAt, known));
   }
 
   appendOwn(
@@ -142,8 +144,9 @@ export class KyselyStore implements Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
+    known?: KnownFeeds,
   ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>> {
-    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside));
+    return this.#io('write', () => appendOwnBatch(this.#d, { channel, author }, builds, storedAt, alongside, known));
   }
 
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined> {

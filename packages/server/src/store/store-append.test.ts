@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { isParleyError, ParleyError } from '@parley/contract';
-import { canonicalize, FeedVerifier, type JsonValue, sha256, toBase64url } from '@parley/record';
+import {
+  canonicalize,
+  compactRangeNodes,
+  FeedVerifier,
+  fromBase64url,
+  type JsonValue,
+  MemoryMerkleLog,
+  rootAt,
+  sha256,
+  toBase64url,
+} from '@parley/record';
 import {
   accept,
   channel,
@@ -17,7 +27,17 @@ import {
 } from './_fixtures.js';
 import { forEachDialect } from './_util.js';
 import { SCAN_PAGE_MAX } from './kysely-store.js';
+import { merkleNodeKey } from './merkle-nodes.js';
 import type { Store } from './store.js';
+
+/** A promise and the function that resolves it. */
+function latch(): [Promise<void>, () => void] {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return [opened, open];
+}
 
 function gap(details: Record<string, unknown>) {
   return (error: unknown) => {
@@ -135,14 +155,8 @@ forEachDialect('store appends', (t) => {
     const config = t.freshConfig();
     const [first, second] = [await t.open(config), await t.open(config)];
     await first.putChannel(channelRow());
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
+    const [gate, release] = latch();
+    const [holding, locked] = latch();
     const cn = { seq: 1, id: 'A'.repeat(43), time: new Date(t0).toISOString() };
     // The first writer holds us-js's lock and, before it commits, advances another feed.
     const writer = first.appendOwnBatch(channel, 'us-js', [(head) => signNext('us-js', head)], storedAt, async (db) => {
@@ -171,6 +185,184 @@ forEachDialect('store appends', (t) => {
     const written = await waiting;
     assert.equal(written.entry.header.seq, 2, 'built on the head the first writer left');
     assert.deepEqual(seen, { 'cn-jsd': cn }, 'and naming the feed it advanced');
+  });
+
+  it('on known heads (decision 0031), own entries are built on them, with nothing read first', async () => {
+    const store = await withChannel();
+    const us = signFeed('us-js', 2);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us), storedAt);
+    const jp = signFeed('jp-jso', 2);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp), storedAt);
+    // The caller knows jp-jso only at 1 and its serials up to 7: what the builds see is that, not the store.
+    const known = { author: 'us-js', head: headOf(us[1]!), others: { 'jp-jso': headOf(jp[0]!) }, maxSerial: 7 };
+    const seen: unknown[] = [];
+    const build = async (
+      head: Parameters<typeof signNext>[1],
+      feed: { others: unknown; maxSerial(): Promise<number> },
+    ) => {
+      seen.push(feed.others, await feed.maxSerial());
+      return signNext('us-js', head, { type: 'message', body: messageBody((await feed.maxSerial()) + 1) });
+    };
+    const written = await store.appendOwnBatch(channel, 'us-js', [build], storedAt, undefined, known);
+    assert.deepEqual(seen, [{ 'jp-jso': headOf(jp[0]!) }, 7]);
+    assert.equal(written[0]!.entry.header.seq, 3);
+    assert.deepEqual(await store.head(channel, 'us-js'), headOf(written[0]!));
+    assert.deepEqual(
+      await store.range(channel, 'us-js', 3, 1),
+      [written[0]!.row],
+      'the row handed back is the row stored',
+    );
+    // The tree went on from the known head: the stored nodes give the root of the three entries.
+    const log = new MemoryMerkleLog();
+    for (const { id } of [...us, written[0]!]) log.append(fromBase64url(id, 'id', 32));
+    const nodes = await store.merkleNodes(channel, 'us-js', compactRangeNodes(3));
+    assert.deepEqual(
+      rootAt(3, (level, index) => nodes.get(merkleNodeKey(level, index))!),
+      log.root(),
+    );
+  });
+
+  it('on a known head that moved, an own group is refused whole (PARLEY_E_PREV_MISMATCH) and nothing is written', async () => {
+    const store = await withChannel();
+    const us = signFeed('us-js', 2);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us), storedAt);
+    const stale = { author: 'us-js', head: headOf(us[0]!), others: {} };
+    const before = await store.heads(channel);
+    const build = (head: Parameters<typeof signNext>[1]) => signNext('us-js', head);
+    await assert.rejects(
+      store.appendOwnBatch(
+        channel,
+        'us-js',
+        [build, build],
+        storedAt,
+        async (db) => {
+          await db
+            .insertInto('feeds')
+            .values({
+              channel,
+              author: 'jp-jso',
+              seq: 1,
+              id: 'A'.repeat(43),
+              time: new Date(t0).toISOString(),
+              tree_size: 1,
+            })
+            .execute();
+        },
+        stale,
+      ),
+      (error: unknown) => {
+        assert.ok(isParleyError(error, 'PARLEY_E_PREV_MISMATCH'), String(error));
+        assert.deepEqual({ ...error.details }, { author: 'us-js', seq: 2, prevSeq: 1 });
+        return true;
+      },
+    );
+    assert.deepEqual(await store.heads(channel), before);
+    assert.equal((await store.range(channel, 'us-js', 1, 10)).length, 2);
+    assert.equal((await store.merkleNodes(channel, 'us-js', [{ level: 0, index: 2 }])).size, 0, 'nor its tree');
+    // A head that moved on by one (the same seq, another entry) is refused as well.
+    const forked = { author: 'us-js', head: { ...headOf(us[1]!), id: us[0]!.id }, others: {} };
+    await assert.rejects(
+      store.appendOwnBatch(channel, 'us-js', [build], storedAt, undefined, forked),
+      /PARLEY_E_PREV_MISMATCH|prev of us-js/,
+    );
+    assert.deepEqual(await store.heads(channel), before);
+  });
+
+  it('on known heads, a batch and its receipt: written without the locks read, or refused whole naming the feed that moved', async () => {
+    const store = await withChannel();
+    const cn = signFeed('cn-jsd', 1);
+    await store.appendEntries(channel, 'cn-jsd', accept('cn-jsd', cn), storedAt);
+    const us = signFeed('us-js', 3);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us.slice(0, 1)), storedAt);
+    const receipt = {
+      author: 'cn-jsd',
+      build: (head: Parameters<typeof signNext>[1], others: Record<string, unknown>) => {
+        seen.push(others);
+        return signNext('cn-jsd', head);
+      },
+    };
+    const seen: unknown[] = [];
+    const known = { author: 'cn-jsd', head: headOf(cn[0]!), others: { 'us-js': headOf(us[0]!) } };
+    const written = await store.appendBatch(
+      channel,
+      [{ author: 'us-js', entries: accept('us-js', us.slice(1), headOf(us[0]!)) }],
+      receipt,
+      storedAt,
+      known,
+    );
+    assert.deepEqual(seen, [{ 'us-js': headOf(us[2]!) }], 'the receipt names the heads the batch left');
+    assert.equal(written?.onKnownHeads, true);
+    assert.deepEqual(written?.own?.heads, await store.heads(channel));
+    assert.deepEqual(written?.rows['us-js'], await store.range(channel, 'us-js', 2, 10));
+    // Known heads left behind: us-js is at 3, the caller thinks 1. Refused whole, us-js named.
+    const before = await store.heads(channel);
+    const more = signFeed('us-js', 1, headOf(us[0]!));
+    await assert.rejects(
+      store.appendBatch(
+        channel,
+        [{ author: 'us-js', entries: accept('us-js', more, headOf(us[0]!)) }],
+        receipt,
+        storedAt,
+        {
+          author: 'cn-jsd',
+          head: headOf(written!.own!),
+          others: { 'us-js': headOf(us[0]!) },
+        },
+      ),
+      (error: unknown) => {
+        assert.ok(isParleyError(error, 'PARLEY_E_PREV_MISMATCH'), String(error));
+        assert.deepEqual({ ...error.details }, { author: 'us-js', seq: 2, prevSeq: 1 });
+        return true;
+      },
+    );
+    assert.deepEqual(await store.heads(channel), before, 'nothing written');
+    // A feed not known (its first entry) takes the lock-first path, whatever is known.
+    const jp = signFeed('jp-jso', 1);
+    const first = await store.appendBatch(
+      channel,
+      [{ author: 'jp-jso', entries: accept('jp-jso', jp) }],
+      undefined,
+      storedAt,
+      {
+        author: 'cn-jsd',
+        head: headOf(written!.own!),
+        others: { 'us-js': before['us-js']! },
+      },
+    );
+    assert.equal(first?.rows['jp-jso']?.length, 1);
+    assert.equal(first?.onKnownHeads, false);
+  });
+
+  it('a write on known heads that waits for the feed’s lock is refused if the holder moved the head', async () => {
+    const config = t.freshConfig();
+    const [first, second] = [await t.open(config), await t.open(config)];
+    await first.putChannel(channelRow());
+    const us = signFeed('us-js', 1);
+    await first.appendEntries(channel, 'us-js', accept('us-js', us), storedAt);
+    const [gate, release] = latch();
+    const [holding, locked] = latch();
+    // The first writer locks us-js (reading it first) and holds the lock until released.
+    const writer = first.appendOwnBatch(channel, 'us-js', [(head) => signNext('us-js', head)], storedAt, async () => {
+      locked();
+      await gate;
+    });
+    await holding;
+    // The second writes on the head it knows (1), which the first is about to move: it waits, then is refused.
+    const waiting = second.appendOwnBatch(channel, 'us-js', [(head) => signNext('us-js', head)], storedAt, undefined, {
+      author: 'us-js',
+      head: headOf(us[0]!),
+      others: {},
+    });
+    const outcome = waiting.then(
+      () => 'written',
+      (error: unknown) => (isParleyError(error) ? error.code : String(error)),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await writer;
+    assert.equal(await outcome, 'PARLEY_E_PREV_MISMATCH');
+    assert.equal((await first.head(channel, 'us-js'))?.seq, 2);
+    assert.equal((await first.range(channel, 'us-js', 1, 10)).length, 2, 'one entry at seq 2, the first writer’s');
   });
 
   it('refuses a gap, naming the stored head, and writes nothing', async () => {

@@ -16,6 +16,22 @@ export interface LockedFeed {
 }
 
 /**
+ * Every feed's head of a channel as the writing process knows them without
+ * reading (decision 0031): `author`'s (the feed written) and the others'.
+ * Given to Store.appendOwnBatch or appendBatch, entries are built on them
+ * before anything is read, and the feed's lock is taken by the write that
+ * moves its head, which refuses the whole transaction
+ * (PARLEY_E_PREV_MISMATCH) if a feed no longer holds the head known.
+ */
+export interface KnownFeeds {
+  author: string;
+  head: FeedHead;
+  others: Record<string, FeedHead>;
+  /** The highest message serial `author` has used, if known (else read in the transaction). */
+  maxSerial?: number;
+}
+
+/**
  * Writes rows beside a group of own entries, in their transaction (see
  * Store.appendOwnBatch). `db` is the transaction's Kysely database (the
  * store's tables); `written` the entries, in order.
@@ -48,6 +64,8 @@ export type BuildAfterBatch = (
  */
 export interface BatchWritten {
   rows: Record<string, StoredEntryRow[]>;
+  /** Whether it was written on the KnownFeeds given (else the heads were read under the locks first). */
+  onKnownHeads: boolean;
   own?: { id: string; entry: SignedEntry; heads: Record<string, FeedHead> };
 }
 
@@ -116,13 +134,16 @@ export interface Store {
    * locks, so a push can be answered without reading them again). All or
    * nothing. Without `own` the transaction holds only other members'
    * entries and is committed without waiting for the disk; with it, flushed
-   * (docs/decisions/0024-peer-entries-commit-unflushed.md).
+   * (docs/decisions/0024-peer-entries-commit-unflushed.md). With `known`
+   * (`own`'s author's, when `own` is given), the heads are not read: see
+   * KnownFeeds; it is used only if it names every feed written.
    */
   appendBatch(
     channel: string,
     feeds: ReadonlyArray<{ author: string; entries: readonly AcceptedEntry[] }>,
     own: { author: string; build: BuildAfterBatch } | undefined,
     storedAt: string,
+    known?: KnownFeeds,
   ): Promise<BatchWritten | undefined>;
   /**
    * Appends one entry the caller builds from the current head, under a lock
@@ -145,7 +166,8 @@ export interface Store {
    * are appended (rows that must commit with them, e.g. audit rows:
    * docs/decisions/0017); if it throws, nothing is written. Each entry comes
    * back with its row as stored (handed to the link and the consoles, which
-   * need not read it back: docs/decisions/0023).
+   * need not read it back: docs/decisions/0023). With `known`, the builds
+   * see its heads and nothing is read first (see KnownFeeds).
    */
   appendOwnBatch(
     channel: string,
@@ -153,6 +175,7 @@ export interface Store {
     builds: ReadonlyArray<BuildOwn>,
     storedAt: string,
     alongside?: Alongside,
+    known?: KnownFeeds,
   ): Promise<Array<{ id: string; entry: SignedEntry; row: StoredEntryRow }>>;
   getEntry(channel: string, author: string, seq: number): Promise<StoredEntryRow | undefined>;
   getEntryById(id: string): Promise<StoredEntryRow | undefined>;
