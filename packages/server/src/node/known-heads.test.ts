@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { examples } from '@parley/contract';
 import { Ed25519Signer, type JsonValue, type SignedEntry, signEntry, signRotation, toBase64url } from '@parley/record';
+import { sql } from 'kysely';
 import { systemClock } from '../clock/clock.js';
+import { databaseOf } from '../hotline/hotline-db.js';
 import { forEachDialect } from '../store/_util.js';
-import type { KnownFeeds } from '../store/store.js';
+import type { KnownFeeds, Store } from '../store/store.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { channelState } from './channel-state.js';
 import { ingestBatch } from './ingest.js';
@@ -287,6 +289,43 @@ forEachDialect('feed heads a node remembers', (t) => {
     for (const [i, r] of rows.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, rows[i - 1]!.id);
   });
 
+  it('a peer’s entry the database lost (a crash) is not named by the next own entry: refused, built on the store', async () => {
+    const { id, store, node, next, feed } = await setup();
+    const writes = watchWrites(store);
+    await node.append(id, message('one'));
+    await node.ingest(id, [next()]);
+    await node.append(id, message('two')); // on known heads from here on
+    // The peer's receipt of it: a batch needing no receipt, committed without waiting for the disk.
+    const receipt = await node.ingest(id, [next({ type: 'receipt', body: {} })]);
+    assert.equal(receipt.stored, 1);
+    assert.equal(receipt.receipt, undefined);
+    // The database crashes and comes back without it; the node runs on, remembering it.
+    await loseTail(store, id, 'cn-jsd', 1);
+    const three = await node.append(id, message('three'));
+    assert.deepEqual(
+      writes.slice(-2).map((w) => [w.kind, w.known?.others['cn-jsd']?.seq, w.refused]),
+      [
+        ['own', 2, 'PARLEY_E_PREV_MISMATCH'],
+        ['own', undefined, undefined],
+      ],
+      'refused on the heads known, then written under the lock',
+    );
+    assert.deepEqual(
+      three.entry.header.heads,
+      { 'cn-jsd': { seq: 1, id: feed.ids[0] } },
+      'naming what the store holds, not the entry it lost',
+    );
+    // The peer's next entry shows the gap; sent again from it, the lost receipt is back.
+    const gapped = await node.ingest(id, [next()]);
+    assert.equal(gapped.error?.code, 'PARLEY_E_GAP');
+    const resent = await node.ingest(id, feed.entries.slice(1));
+    assert.equal(resent.error, undefined);
+    assert.equal(resent.stored, 2);
+    assert.equal((await store.head(id, 'cn-jsd'))?.seq, 3);
+    const ours = await store.range(id, 'us-js', 1, 10);
+    for (const [i, r] of ours.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, ours[i - 1]!.id);
+  });
+
   it('a serial another process used is not used again after a write that took its entry in unread', async () => {
     const config = t.freshConfig();
     const { id, row, us, cn } = twoPartyChannel('serials');
@@ -349,3 +388,51 @@ forEachDialect('feed heads a node remembers', (t) => {
     assert.equal((await store.head(id, 'cn-jsd'))?.seq, 7);
   });
 });
+
+/**
+ * What a database crash does to an unflushed commit: the feed's entries after
+ * `keep` are gone, with their tree nodes and references, and its head is back
+ * at `keep`. Written with the store's own connection, as the server would
+ * come back; the node using the store is not told.
+ */
+async function loseTail(store: Store, channel: string, author: string, keep: number): Promise<void> {
+  const db = databaseOf(store);
+  const gone = await db
+    .selectFrom('entries')
+    .select('id')
+    .where('channel', '=', channel)
+    .where('author', '=', author)
+    .where('seq', '>', keep)
+    .execute();
+  const kept = await db
+    .selectFrom('entries')
+    .select(['id', 'time'])
+    .where('channel', '=', channel)
+    .where('author', '=', author)
+    .where('seq', '=', keep)
+    .executeTakeFirstOrThrow();
+  await db.transaction().execute(async (trx) => {
+    for (const { id } of gone) {
+      await trx.deleteFrom('entry_refs').where('channel', '=', channel).where('from_id', '=', id).execute();
+    }
+    await trx
+      .deleteFrom('entries')
+      .where('channel', '=', channel)
+      .where('author', '=', author)
+      .where('seq', '>', keep)
+      .execute();
+    // A node covering leaf `keep` or later (leaves are counted from 0) was made by the entries lost.
+    await trx
+      .deleteFrom('merkle_nodes')
+      .where('channel', '=', channel)
+      .where('author', '=', author)
+      .where(sql<number>`(idx + 1) * (1 << level)`, '>', keep)
+      .execute();
+    await trx
+      .updateTable('feeds')
+      .set({ seq: keep, id: kept.id, time: kept.time, tree_size: keep })
+      .where('channel', '=', channel)
+      .where('author', '=', author)
+      .execute();
+  });
+}

@@ -302,7 +302,9 @@ export class ParleyNode {
         return rows;
       });
     } catch (error) {
-      // Our feed moved past the head this process knew: another process wrote it (scale-out).
+      // Our feed moved past the head this process knew (another process wrote it: scale-out), or
+      // the store holds less of a feed than this process remembers (a crashed database lost an
+      // unflushed tail: decision 0032). Forgotten, and built again on what the store holds.
       if (!refusedOnKnownHeads(error)) throw error;
       this.#movedUnder(channel);
       return this.#write(channel, batch);
@@ -631,7 +633,8 @@ export class ParleyNode {
 
   /**
    * A write on the heads this process knew found a feed moved: another
-   * process writes this channel too. Its heads are forgotten, and the next
+   * process writes this channel too (or the database came back from a crash
+   * without a tail this process remembers). Its heads are forgotten, and the next
    * LOCK_FIRST_WRITES writes read them under the lock first, as they would
    * otherwise keep being built on heads that moved, and built again.
    */

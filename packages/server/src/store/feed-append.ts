@@ -108,7 +108,7 @@ export async function appendBatch(
           throw new ParleyError('PARLEY_E_HEADER', { reason: 'the id built is not the hash of the header built' });
         }
         checkPlace(feed, row, [entry]);
-        stored[own.author] = await appendLocked(trx, row, [entry], storedAt, unlocked !== undefined);
+        stored[own.author] = await appendLocked(trx, row, [entry], storedAt, unlocked !== undefined, heads);
         const { seq, time } = built.entry.header;
         return {
           rows: stored,
@@ -121,14 +121,8 @@ export async function appendBatch(
   if (!unlocked) return write();
   return write().catch(async (error: unknown) => {
     if (!headMoved(error)) throw error;
-    // Which feed moved: read once, on this rare path, so the error names it.
-    const stored = await feedHeads(dialect.db, channel);
-    const heads: Record<string, FeedHead> = { ...unlocked.others, [unlocked.author]: unlocked.head };
-    const moved =
-      [...prepared.map(({ feed }) => feed.author), ...(own ? [own.author] : [])].find(
-        (author) => stored[author]?.seq !== heads[author]!.seq || stored[author]?.id !== heads[author]!.id,
-      ) ?? unlocked.author;
-    throw movedError(moved, heads[moved]!, error);
+    const written = [...prepared.map(({ feed }) => feed.author), ...(own ? [own.author] : [])];
+    throw await movedOnKnownHeads(dialect, channel, unlocked, written, error);
   });
 }
 
@@ -185,13 +179,14 @@ export async function appendOwnBatch(
       }
     }
     checkPlace(feed, row, entries);
-    const rows = await appendLocked(trx, row, entries, storedAt, unlocked !== undefined);
+    const rows = await appendLocked(trx, row, entries, storedAt, unlocked !== undefined, others);
     if (alongside) await alongside(trx, built);
     return built.map((b, i) => ({ ...b, row: rows[i]! }));
   });
   if (!unlocked) return written;
-  return written.catch((error: unknown) => {
-    throw headMoved(error) ? movedError(feed.author, unlocked.head, error) : error;
+  return written.catch(async (error: unknown) => {
+    if (!headMoved(error)) throw error;
+    throw await movedOnKnownHeads(dialect, feed.channel, unlocked, [feed.author], error);
   });
 }
 
@@ -256,8 +251,26 @@ function headMoved(error: unknown): boolean {
   return e.code === 'SQLITE_CONSTRAINT_NOTNULL' && e.message === 'NOT NULL constraint failed: feeds.seq';
 }
 
-/** The feed `author` moved past `head` while entries were built on it: nothing was written. */
-function movedError(author: string, head: FeedHead, cause: unknown): ParleyError {
+/**
+ * A write on known heads was refused (headMoved): which feed's head was not
+ * as known, read once, on this rare path, so that the error names it. A feed
+ * written (ours, or a peer's in a batch) moved past the head its entries
+ * continue; else a feed our entry names is behind the head named (the
+ * database lost an unflushed tail). Nothing was written.
+ */
+async function movedOnKnownHeads(
+  dialect: StoreDialect,
+  channel: string,
+  known: KnownFeeds,
+  written: readonly string[],
+  cause: unknown,
+): Promise<ParleyError> {
+  const stored = await feedHeads(dialect.db, channel);
+  const heads: Record<string, FeedHead> = { ...known.others, [known.author]: known.head };
+  const moved = written.find((a) => stored[a]?.seq !== heads[a]?.seq || stored[a]?.id !== heads[a]?.id);
+  const behind = Object.keys(known.others).find((a) => (stored[a]?.seq ?? 0) < known.others[a]!.seq);
+  const author = moved ?? behind ?? known.author;
+  const head = heads[author]!;
   return new ParleyError('PARLEY_E_PREV_MISMATCH', { author, seq: head.seq + 1, prevSeq: head.seq }, { cause });
 }
 
@@ -366,6 +379,7 @@ async function appendLocked(
   entries: readonly EntryToStore[],
   storedAt: string,
   unlocked = false,
+  named: Readonly<Record<string, FeedHead>> = {},
 ): Promise<StoredEntryRow[]> {
   const { channel, author } = row;
   const inserted = entries.map((e) => toInsert(e, storedAt));
@@ -375,6 +389,12 @@ async function appendLocked(
     // lock-first path does (so writers still queue in the same order) and refuses, whole, if the
     // row no longer holds the head the entries continue. Only then is the tree read (if it was
     // not kept), so a known head the store does not hold fails here, not on a missing node.
+    // Our own entries name the other feeds' heads as known: the same statement checks that the
+    // store holds each of them (a database that crashed may have lost the tail of an unflushed
+    // commit of a peer's entries while this process ran on remembering them).
+    const held = Object.entries(named)
+      .filter(([other]) => other !== author)
+      .map(([other, head]) => ({ author: other, seq: head.seq }));
     await advanceFeedFrom.execute(trx, [
       {
         channel,
@@ -387,6 +407,7 @@ async function appendLocked(
         // One leaf per entry: the tree's size is the head's seq.
         treeSize: last.header.seq,
       },
+      ...held,
     ]);
     for (const batch of chunks(inserted)) await insertEntries.execute(trx, batch);
     const tree = await loadTree(trx, channel, author, row.tree_size, row.id);
@@ -442,35 +463,50 @@ const feedAndOthers = new Prepared((db, [p]: readonly { channel: string }[]) =>
 /**
  * advanceFeed from a head known but not read under the lock (decision 0031):
  * the new seq only if the row still holds `fromSeq` and `fromId`, else null,
- * which the column refuses (headMoved), failing the transaction.
+ * which the column refuses (headMoved), failing the transaction. Rows after
+ * the first name other feeds of the channel (an own entry's heads): the seq
+ * is set only if the store holds each of them at least that far. A read, no
+ * lock taken: a head held stays held.
  */
-const advanceFeedFrom = new Prepared(
-  (
-    db,
-    [p]: readonly {
-      channel: string;
-      author: string;
-      fromSeq: number;
-      fromId: string;
-      seq: number;
-      id: string;
-      time: string;
-      treeSize: number;
-    }[],
-  ) =>
-    deferred(
-      db
-        .updateTable('feeds')
-        .set({
-          seq: sql<number>`case when ${sql.ref('seq')} = ${p!.fromSeq} and ${sql.ref('id')} = ${p!.fromId} then cast(${p!.seq} as integer) end`,
-          id: p!.id,
-          time: p!.time,
-          tree_size: p!.treeSize,
-        })
-        .where('channel', '=', p!.channel)
-        .where('author', '=', p!.author),
-    ),
-);
+const advanceFeedFrom = new Prepared((db, rows: readonly (AdvanceFrom | HeldHead)[]) => {
+  const [p, ...named] = rows as [AdvanceFrom, ...HeldHead[]];
+  const held =
+    named.length === 0
+      ? sql``
+      : sql` and (select count(*) from feeds as o where o.channel = ${p.channel} and (${sql.join(
+          named.map((n) => sql`(o.author = ${n.author} and o.seq >= ${n.seq})`),
+          sql` or `,
+        )})) = ${named.length}`;
+  return deferred(
+    db
+      .updateTable('feeds')
+      .set({
+        seq: sql<number>`case when ${sql.ref('seq')} = ${p.fromSeq} and ${sql.ref('id')} = ${p.fromId}${held} then cast(${p.seq} as integer) end`,
+        id: p.id,
+        time: p.time,
+        tree_size: p.treeSize,
+      })
+      .where('channel', '=', p.channel)
+      .where('author', '=', p.author),
+  );
+}, 16);
+
+interface AdvanceFrom {
+  channel: string;
+  author: string;
+  fromSeq: number;
+  fromId: string;
+  seq: number;
+  id: string;
+  time: string;
+  treeSize: number;
+}
+
+/** An other feed's head an own entry names: held if the store's head of `author` is at `seq` or beyond. */
+interface HeldHead {
+  author: string;
+  seq: number;
+}
 
 /** Every column of each row is named: a slot row has no keys of its own to enumerate. */
 const insertEntries = new Prepared(

@@ -268,6 +268,63 @@ forEachDialect('store appends', (t) => {
     assert.deepEqual(await store.heads(channel), before);
   });
 
+  it('on known heads, an own entry naming more of another feed than the store holds is refused whole, naming it', async () => {
+    // The caller remembers jp-jso at 2; the store holds 1 (a crashed database lost the tail of an
+    // unflushed commit of jp-jso's entries while the node ran on).
+    const store = await withChannel();
+    const us = signFeed('us-js', 1);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us), storedAt);
+    const jp = signFeed('jp-jso', 2);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp.slice(0, 1)), storedAt);
+    const cn = signFeed('cn-jsd', 1);
+    await store.appendEntries(channel, 'cn-jsd', accept('cn-jsd', cn), storedAt);
+    const before = await store.heads(channel);
+    const build = (head: Parameters<typeof signNext>[1]) => signNext('us-js', head);
+    const refusal = (error: unknown) => {
+      assert.ok(isParleyError(error, 'PARLEY_E_PREV_MISMATCH'), String(error));
+      assert.deepEqual({ ...error.details }, { author: 'jp-jso', seq: 3, prevSeq: 2 });
+      return true;
+    };
+    const ahead = { 'cn-jsd': headOf(cn[0]!), 'jp-jso': headOf(jp[1]!) };
+    await assert.rejects(
+      store.appendOwnBatch(channel, 'us-js', [build, build], storedAt, undefined, {
+        author: 'us-js',
+        head: headOf(us[0]!),
+        others: ahead,
+      }),
+      refusal,
+    );
+    assert.deepEqual(await store.heads(channel), before, 'nothing written');
+    // A receipt after a batch of cn-jsd, naming jp-jso at 2 as well: the batch is not stored either.
+    const more = signFeed('cn-jsd', 1, headOf(cn[0]!));
+    await assert.rejects(
+      store.appendBatch(
+        channel,
+        [{ author: 'cn-jsd', entries: accept('cn-jsd', more, headOf(cn[0]!)) }],
+        { author: 'us-js', build: (head) => signNext('us-js', head) },
+        storedAt,
+        { author: 'us-js', head: headOf(us[0]!), others: ahead },
+      ),
+      refusal,
+    );
+    assert.deepEqual(await store.heads(channel), before, 'nothing written');
+    // Named at the head held, or behind it (another process stored more since): written.
+    const held = { 'cn-jsd': headOf(cn[0]!), 'jp-jso': headOf(jp[0]!) };
+    const written = await store.appendOwnBatch(channel, 'us-js', [build], storedAt, undefined, {
+      author: 'us-js',
+      head: headOf(us[0]!),
+      others: held,
+    });
+    assert.equal(written[0]!.entry.header.seq, 2);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp.slice(1), headOf(jp[0]!)), storedAt);
+    const again = await store.appendOwnBatch(channel, 'us-js', [build], storedAt, undefined, {
+      author: 'us-js',
+      head: headOf(written[0]!),
+      others: held,
+    });
+    assert.equal(again[0]!.entry.header.seq, 3);
+  });
+
   it('on known heads, a batch and its receipt: written without the locks read, or refused whole naming the feed that moved', async () => {
     const store = await withChannel();
     const cn = signFeed('cn-jsd', 1);

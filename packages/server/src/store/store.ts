@@ -21,7 +21,10 @@ export interface LockedFeed {
  * Given to Store.appendOwnBatch or appendBatch, entries are built on them
  * before anything is read, and the feed's lock is taken by the write that
  * moves its head, which refuses the whole transaction
- * (PARLEY_E_PREV_MISMATCH) if a feed no longer holds the head known.
+ * (PARLEY_E_PREV_MISMATCH, naming the feed) if a feed written no longer
+ * holds the head known, or if the store holds less of a feed an own entry
+ * names than `others` says (a database that crashed lost the tail of an
+ * unflushed commit of a peer's entries: decision 0032).
  */
 export interface KnownFeeds {
   author: string;
