@@ -1,4 +1,4 @@
-import { ParleyError } from '@parley/contract';
+import { limits, ParleyError } from '@parley/contract';
 import {
   type AcceptedEntry,
   type FeedHead,
@@ -271,7 +271,13 @@ async function movedOnKnownHeads(
   const behind = Object.keys(known.others).find((a) => (stored[a]?.seq ?? 0) < known.others[a]!.seq);
   const author = moved ?? behind ?? known.author;
   const head = heads[author]!;
-  return new ParleyError('PARLEY_E_PREV_MISMATCH', { author, seq: head.seq + 1, prevSeq: head.seq }, { cause });
+  // `held`: how far the store holds a feed named further (the node forgets its heads and retries either way).
+  const held = moved === undefined && behind !== undefined ? { held: stored[behind]?.seq ?? 0 } : {};
+  return new ParleyError(
+    'PARLEY_E_PREV_MISMATCH',
+    { author, seq: head.seq + 1, prevSeq: head.seq, ...held },
+    { cause },
+  );
 }
 
 /**
@@ -465,8 +471,11 @@ const feedAndOthers = new Prepared((db, [p]: readonly { channel: string }[]) =>
  * the new seq only if the row still holds `fromSeq` and `fromId`, else null,
  * which the column refuses (headMoved), failing the transaction. Rows after
  * the first name other feeds of the channel (an own entry's heads): the seq
- * is set only if the store holds each of them at least that far. A read, no
- * lock taken: a head held stays held.
+ * is set only if the store holds each of them at least that far, by seq (an
+ * entry's id at that seq is not compared: a feed's seq is only ever taken
+ * once, forks being refused). A read, no lock taken: a head held stays
+ * held. A channel has at most limits.members members, so every shape is
+ * templated, and the condition's ORs stay far below SQLite's depth limit.
  */
 const advanceFeedFrom = new Prepared((db, rows: readonly (AdvanceFrom | HeldHead)[]) => {
   const [p, ...named] = rows as [AdvanceFrom, ...HeldHead[]];
@@ -489,7 +498,7 @@ const advanceFeedFrom = new Prepared((db, rows: readonly (AdvanceFrom | HeldHead
       .where('channel', '=', p.channel)
       .where('author', '=', p.author),
   );
-}, 16);
+}, limits.members);
 
 interface AdvanceFrom {
   channel: string;

@@ -282,7 +282,7 @@ forEachDialect('store appends', (t) => {
     const build = (head: Parameters<typeof signNext>[1]) => signNext('us-js', head);
     const refusal = (error: unknown) => {
       assert.ok(isParleyError(error, 'PARLEY_E_PREV_MISMATCH'), String(error));
-      assert.deepEqual({ ...error.details }, { author: 'jp-jso', seq: 3, prevSeq: 2 });
+      assert.deepEqual({ ...error.details }, { author: 'jp-jso', seq: 3, prevSeq: 2, held: 1 });
       return true;
     };
     const ahead = { 'cn-jsd': headOf(cn[0]!), 'jp-jso': headOf(jp[1]!) };
