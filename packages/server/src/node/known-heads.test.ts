@@ -326,6 +326,54 @@ forEachDialect('feed heads a node remembers', (t) => {
     for (const [i, r] of ours.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, ours[i - 1]!.id);
   });
 
+  it('a peer naming our entries another process wrote does not stop this one signing: its head is read', async () => {
+    const config = t.freshConfig();
+    const { id, row, us, cn } = twoPartyChannel('claims and two writers');
+    const [one, two] = [await t.open(config), await t.open(config)];
+    await one.putChannel(row);
+    const writes = watchWrites(one);
+    const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
+    const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
+    const peer: Array<{ id: string; entry: SignedEntry }> = [];
+    /** The peer's next message, naming `ours` as the head of our feed it holds. */
+    const theirs = (ours: { seq: number; id: string }): SignedEntry => {
+      const signed = signEntry(
+        {
+          channel: id,
+          author: 'cn-jsd',
+          seq: peer.length + 1,
+          prev: peer.at(-1)?.id ?? null,
+          time: new Date().toISOString(),
+          type: 'message',
+          body: messageBody(peer.length + 1),
+          heads: { 'us-js': ours },
+        },
+        cn,
+      );
+      peer.push(signed);
+      return JSON.parse(JSON.stringify(signed.entry)) as SignedEntry;
+    };
+    const a1 = await a.append(id, message('a1'));
+    await a.ingest(id, [theirs({ seq: 1, id: a1.id })]); // a's receipt at 2; a knows every head now
+    await a.append(id, message('a2')); // seq 3, on the heads a knows
+    const b1 = await b.append(id, message('b1')); // seq 4, written by the other process
+    // The peer holds seq 4 (pushed by b) and says so in its next entry; a takes it in.
+    const answer = await a.ingest(id, [theirs({ seq: 4, id: b1.id })]);
+    assert.equal(answer.error, undefined, 'not PARLEY_E_OWN_FEED_BEHIND: the store holds what the peer names');
+    assert.equal(answer.receipt?.header.seq, 5, 'answered at once, on the head the store holds');
+    const a3 = await a.append(id, message('a3'));
+    assert.equal(a3.entry.header.seq, 6);
+    assert.deepEqual(
+      writes.slice(-3).map((w) => [w.kind, w.known?.head.seq, w.refused]),
+      [
+        ['own', 2, undefined],
+        // A claim beyond the head a knows: read under the lock, not judged against the hint.
+        ['batch', undefined, undefined],
+        ['own', 5, undefined],
+      ],
+    );
+  });
+
   it('a serial another process used is not used again after a write that took its entry in unread', async () => {
     const config = t.freshConfig();
     const { id, row, us, cn } = twoPartyChannel('serials');

@@ -602,7 +602,18 @@ export class ParleyNode {
       else if (own) this.#lockFirst.set(channel, lockFirst - 1);
       return undefined;
     }
-    return this.#known.feeds(channel, this.party);
+    const known = this.#known.feeds(channel, this.party);
+    // A member names more of our feed than this process knows of it: another process wrote it, or
+    // this node is behind (decision 0027). Only the head read under the lock can tell which;
+    // judged against the hint, the claim would refuse to sign what the store already holds.
+    if (known && this.#claimedBeyond(channel, known.head.seq)) return undefined;
+    return known;
+  }
+
+  /** Whether a member's standing claim names more of our feed than `seq` (see #refuseIfBehind). */
+  #claimedBeyond(channel: string, seq: number): boolean {
+    for (const claim of this.#claims.get(channel)?.values() ?? []) if (claim.seq > seq) return true;
+    return false;
   }
 
   /**
