@@ -180,7 +180,7 @@ forEachDialect('feed heads a node remembers', (t) => {
         if (stallMs) await stall();
         return await appendOwnBatch(channel, author, builds, storedAt, alongside, known);
       } catch (error) {
-        Object.assign(write, { refused: (error as { code?: string }).code });
+        Object.assign(write, { refused: (error as { code?: string }).code ?? (error as Error).name });
         throw error;
       }
     };
@@ -194,7 +194,7 @@ forEachDialect('feed heads a node remembers', (t) => {
         Object.assign(write, { onKnown: written?.onKnownHeads });
         return written;
       } catch (error) {
-        Object.assign(write, { refused: (error as { code?: string }).code });
+        Object.assign(write, { refused: (error as { code?: string }).code ?? (error as Error).name });
         throw error;
       }
     };
@@ -368,6 +368,58 @@ forEachDialect('feed heads a node remembers', (t) => {
       [
         ['own', 2, undefined],
         // A claim beyond the head a knows: read under the lock, not judged against the hint.
+        ['batch', undefined, undefined],
+        ['own', 5, undefined],
+      ],
+    );
+  });
+
+  it('a claim noted while an own write on known heads is under way: that write is done again under the lock', async () => {
+    const config = t.freshConfig();
+    const { id, row, us, cn } = twoPartyChannel('a claim mid-write');
+    const [one, two] = [await t.open(config), await t.open(config)];
+    await one.putChannel(row);
+    const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
+    const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
+    const peer: Array<{ id: string; entry: SignedEntry }> = [];
+    const theirs = (ours: { seq: number; id: string }): SignedEntry => {
+      const signed = signEntry(
+        {
+          channel: id,
+          author: 'cn-jsd',
+          seq: peer.length + 1,
+          prev: peer.at(-1)?.id ?? null,
+          time: new Date().toISOString(),
+          type: 'message',
+          body: messageBody(peer.length + 1),
+          heads: { 'us-js': ours },
+        },
+        cn,
+      );
+      peer.push(signed);
+      return JSON.parse(JSON.stringify(signed.entry)) as SignedEntry;
+    };
+    const a1 = await a.append(id, message('a1'));
+    await a.ingest(id, [theirs({ seq: 1, id: a1.id })]);
+    await a.append(id, message('a2')); // seq 3; a knows every head
+    const b1 = await b.append(id, message('b1')); // seq 4, by the other process
+    // a's next send takes the heads it knows (ours at 3), then waits on its way to the store while
+    // the peer's entry naming b's seq 4 is taken in (its claim noted before it queues for our feed).
+    const writes = watchWrites(one, 50);
+    const sending = a.append(id, message('a3'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const answering = a.ingest(id, [theirs({ seq: 4, id: b1.id })]);
+    const [a3, answer] = await Promise.all([sending, answering]);
+    assert.equal(answer.error, undefined, 'answered');
+    assert.deepEqual(
+      [answer.receipt?.header.seq, a3.entry.header.seq],
+      [5, 6],
+      'not PARLEY_E_OWN_FEED_BEHIND: the send built again after the receipt, on the head read under the lock',
+    );
+    assert.deepEqual(
+      writes.map((w) => [w.kind, w.known?.head.seq, w.refused]),
+      [
+        ['own', 3, 'ClaimBeyondHint'],
         ['batch', undefined, undefined],
         ['own', 5, undefined],
       ],

@@ -56,6 +56,14 @@ const STALE_HEAD = new Set(['PARLEY_E_GAP', 'PARLEY_E_PREV_MISMATCH']);
 /** After a feed moved under this process, this many own writes lock and read first (decision 0031). */
 const LOCK_FIRST_WRITES = 64;
 
+/** An own entry's hinted head is behind a member's claim: written again on the head read under the lock (#refuseIfBehind). */
+class ClaimBeyondHint extends Error {
+  constructor() {
+    super('a member names more of our feed than the head this process knows');
+    this.name = 'ClaimBeyondHint';
+  }
+}
+
 interface Pending {
   own: OwnEntry;
   resolve: (written: { id: string; entry: SignedEntry }) => void;
@@ -261,7 +269,7 @@ export class ParleyNode {
         rotated = undefined; // the store may build the group again (a retried transaction)
         others = feed.others;
         serial = undefined;
-        this.#refuseIfBehind(channel, head);
+        this.#refuseIfBehind(channel, head, known !== undefined);
       }
       const seq = (head?.seq ?? 0) + 1;
       const signer = this.#signerFor(state, seq, rotated);
@@ -302,6 +310,8 @@ export class ParleyNode {
         return rows;
       });
     } catch (error) {
+      // A claim came in after the heads known were offered: built again on the head read under the lock.
+      if (error instanceof ClaimBeyondHint) return this.#write(channel, batch);
       // Our feed moved past the head this process knew (another process wrote it: scale-out), or
       // the store holds less of a feed than this process remembers (a crashed database lost an
       // unflushed tail: decision 0032). Forgotten, and built again on what the store holds.
@@ -377,7 +387,7 @@ export class ParleyNode {
       author: this.party,
       build: (head: FeedHead | undefined, others: Record<string, FeedHead>) =>
         // Refused while our own feed is behind: the batch is not stored either, and its sender retries.
-        this.#refuseIfBehind(channel.id, head) ??
+        this.#refuseIfBehind(channel.id, head, known !== undefined) ??
         this.#sign(
           channel.id,
           head,
@@ -406,6 +416,8 @@ export class ParleyNode {
       };
       batch = await (together ? this.#writingOwn(channel.id, write) : write());
     } catch (error) {
+      // A claim came in after the heads known were offered: taken in again, reading the heads under the lock.
+      if (error instanceof ClaimBeyondHint) return this.#ingest(await this.#reloaded(channel), raw, answering, false);
       // A remembered head was behind the stored one (another process wrote the feed): start again from the store.
       const moved = refusedOnKnownHeads(error);
       if (!(result.hinted || moved) || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
@@ -517,10 +529,17 @@ export class ParleyNode {
    * one that stays unbacked that long is the member's lie or loss; it is
    * dropped, the member's later claims disbelieved, an alarm raised, and
    * the node signs again unless another member's claim still stands.
+   *
+   * A `hinted` head is the one this process remembers (decision 0031), not
+   * one read under the lock: a claim beyond it (noted after #knownFeeds
+   * offered it) may name what another process wrote, so the write is done
+   * again on the head read under the lock (ClaimBeyondHint), where the
+   * claim is judged (decision 0032).
    */
-  #refuseIfBehind(channel: string, head: FeedHead | undefined): undefined {
+  #refuseIfBehind(channel: string, head: FeedHead | undefined, hinted = false): undefined {
     const members = this.#claims.get(channel);
     if (!members) return undefined;
+    if (hinted && this.#claimedBeyond(channel, head?.seq ?? 0)) throw new ClaimBeyondHint();
     const held = head?.seq ?? 0;
     const now = performance.now();
     let standing: [string, Claim] | undefined;
