@@ -405,9 +405,11 @@ forEachDialect('feed heads a node remembers', (t) => {
     const b1 = await b.append(id, message('b1')); // seq 4, by the other process
     // a's next send takes the heads it knows (ours at 3), then waits on its way to the store while
     // the peer's entry naming b's seq 4 is taken in (its claim noted before it queues for our feed).
-    const writes = watchWrites(one, 50);
+    // The peer's entry is taken in once the send has reached the store (its heads taken): on the way
+    // to its claim an ingest reads nothing and waits for no timer, so it is noted within the hold.
+    const writes = watchWrites(one, 300);
     const sending = a.append(id, message('a3'));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    while (writes.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const answering = a.ingest(id, [theirs({ seq: 4, id: b1.id })]);
     const [a3, answer] = await Promise.all([sending, answering]);
     assert.equal(answer.error, undefined, 'answered');

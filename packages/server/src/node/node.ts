@@ -625,7 +625,7 @@ export class ParleyNode {
     // A member names more of our feed than this process knows of it: another process wrote it, or
     // this node is behind (decision 0027). Only the head read under the lock can tell which;
     // judged against the hint, the claim would refuse to sign what the store already holds.
-    if (known && this.#claimedBeyond(channel, known.head.seq)) return undefined;
+    if (own && known && this.#claimedBeyond(channel, known.head.seq)) return undefined;
     return known;
   }
 
