@@ -384,6 +384,24 @@ export class PeerLink {
     await Promise.allSettled(inFlight);
   }
 
+  /**
+   * Of the channels the peer's answer names (hostile input), the active ones
+   * it is a member of. Membership is kept from each look through the store;
+   * a channel not seen yet costs one read of the channel list (at most one a
+   * heartbeat, whatever the peer names).
+   */
+  async #shared(channels: readonly string[]): Promise<string[]> {
+    if (channels.some((id) => !this.#members.has(id))) {
+      const active = (await this.#o.node.store.listChannels()).filter((row) => row.state === 'active');
+      for (const { id } of active) {
+        if (channels.includes(id) && !this.#members.has(id)) {
+          this.#members.set(id, (await this.#o.node.channel(id)).members.includes(this.peer));
+        }
+      }
+    }
+    return channels.filter((id) => this.#members.get(id) === true);
+  }
+
   async #known_(channel: string): Promise<Map<string, number>> {
     let known = this.#known.get(channel);
     if (!known) {
@@ -579,6 +597,18 @@ export class PeerLink {
       if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}`);
       const body = parseWith(heartbeatResponseSchema, res.body, 'heartbeat answer');
       const rtt = Date.now() - sent;
+      // How much of our own feed the peer holds, in each channel it shares with us: more than our
+      // head (a restore) stops our signing there until it is pulled back (decision 0033). Noted
+      // before the link counts as up, so that a send after that sees it.
+      try {
+        for (const channel of await this.#shared(Object.keys(body.heads))) {
+          const ours = body.heads[channel]![this.#o.node.party];
+          if (ours !== undefined) this.#o.node.noteHeldByMember(channel, this.peer, ours);
+        }
+      } catch (error) {
+        // Our store failing to list channels is no failure of the link (and the node signs nothing then).
+        this.#o.log.debug({ peer: this.peer, err: String(error) }, 'heartbeat heads not taken as claims');
+      }
       const recovered = endpoint.failures > 0;
       recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
       if (recovered) {

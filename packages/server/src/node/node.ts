@@ -505,20 +505,37 @@ export class ParleyNode {
    */
   #noteClaims(channel: string, accepted: ReadonlyMap<string, readonly AcceptedEntry[]>): void {
     for (const [author, entries] of accepted) {
-      if (author === this.party || this.#unbacked.has(`${channel}/${author}`)) continue;
       for (const entry of entries) {
         const seq = entry.header.heads[this.party]?.seq;
-        if (seq === undefined) continue;
-        let members = this.#claims.get(channel);
-        if (!members) {
-          members = new Map();
-          this.#claims.set(channel, members);
-        }
-        const held = members.get(author);
-        if (!held) members.set(author, { seq });
-        else if (seq > held.seq) held.seq = seq;
+        if (seq !== undefined) this.#noteClaim(channel, author, seq);
       }
     }
+  }
+
+  /**
+   * A member of `channel` says it holds our own feed up to `seq`: its link's
+   * heartbeat answer (unsigned). Noted as a claim, as the heads its signed
+   * entries name are (#refuseIfBehind): more than our head stops this node
+   * signing in the channel until the link has pulled our own entries back,
+   * or the claim's grace runs out. A node restored from an older copy learns
+   * it is behind from the first heartbeat answered, before any entry of a
+   * peer reaches it (decision 0033). The caller (the link) passes only
+   * channels the member belongs to.
+   */
+  noteHeldByMember(channel: string, member: string, seq: number): void {
+    if (seq > 0) this.#noteClaim(channel, member, seq);
+  }
+
+  #noteClaim(channel: string, member: string, seq: number): void {
+    if (member === this.party || this.#unbacked.has(`${channel}/${member}`)) return;
+    let members = this.#claims.get(channel);
+    if (!members) {
+      members = new Map();
+      this.#claims.set(channel, members);
+    }
+    const held = members.get(member);
+    if (!held) members.set(member, { seq });
+    else if (seq > held.seq) held.seq = seq;
   }
 
   /**

@@ -82,6 +82,42 @@ describe('a node whose own feed is behind what a member names', () => {
     }
   });
 
+  it('a member’s heartbeat saying it holds more of our feed stops signing too, before any of its entries arrives', async () => {
+    const { id, node, store, ours, theirs } = await setup();
+    try {
+      // us-js wrote two entries its restored store lacks; cn-jsd's link answers a heartbeat holding them.
+      const lost = [ours('message', messageBody(1)), ours('message', messageBody(2))];
+      node.noteHeldByMember(id, 'cn-jsd', 2);
+      await assert.rejects(
+        node.append(id, { type: 'message', body: messageBody(3) }),
+        behind,
+        'no own message at the restored head',
+      );
+      await assert.rejects(node.ingest(id, [theirs('message', messageBody(1)).entry]), behind, 'nor a receipt');
+      // Its own entries pulled back, the node signs again, continuing them.
+      await node.ingest(
+        id,
+        lost.map((l) => l.entry),
+      );
+      const sent = await node.append(id, { type: 'message', body: messageBody(3) });
+      assert.equal(sent.entry.header.seq, 3);
+      assert.equal(sent.entry.header.prev, lost[1]!.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a heartbeat holding nothing of ours, or naming ourselves, is no claim', async () => {
+    const { id, node, store } = await setup();
+    try {
+      node.noteHeldByMember(id, 'cn-jsd', 0);
+      node.noteHeldByMember(id, 'us-js', 7);
+      assert.equal((await node.append(id, { type: 'message', body: messageBody(1) })).entry.header.seq, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('disbelieves a claim the member does not back within the grace, and signs again', async () => {
     const { id, node, store, theirs } = await setup(100);
     try {
