@@ -70,6 +70,9 @@ const LINK_WIDE = new Set<string>([
 /** Batches pushed to one peer at once. */
 const PIPELINE = 2;
 
+/** The least time between two reads of the channel list for channels a heartbeat answer names (#shared). */
+const SHARED_LIST_MS = 5000;
+
 const batchKey = (batch: Batch) => `${batch.channel}/${batch.author}`;
 
 const RANK: Record<string, number> = { FLASH: 0, IMMEDIATE: 1, PRIORITY: 2, ROUTINE: 3 };
@@ -144,6 +147,8 @@ export class PeerLink {
   >();
   /** Per channel, whether the peer is a member, as the last look through the store found. */
   readonly #members = new Map<string, boolean>();
+  /** When #shared last read the channel list (ms since the epoch). */
+  #listedAt = 0;
   sent = 0;
   /** Times the push loop looked through the store for a batch (for tests). */
   looks = 0;
@@ -386,16 +391,22 @@ export class PeerLink {
 
   /**
    * Of the channels the peer's answer names (hostile input), the active ones
-   * it is a member of. Membership is kept from each look through the store;
-   * a channel not seen yet costs one read of the channel list (at most one a
-   * heartbeat, whatever the peer names).
+   * it is a member of. Membership is kept from each look through the store
+   * (every second or so); a channel not seen yet makes this read the channel
+   * list, at most once every SHARED_LIST_MS whatever the peer names. A
+   * channel whose state cannot be loaded is left out (and looked up again).
    */
   async #shared(channels: readonly string[]): Promise<string[]> {
-    if (channels.some((id) => !this.#members.has(id))) {
-      const active = (await this.#o.node.store.listChannels()).filter((row) => row.state === 'active');
-      for (const { id } of active) {
-        if (channels.includes(id) && !this.#members.has(id)) {
-          this.#members.set(id, (await this.#o.node.channel(id)).members.includes(this.peer));
+    const unseen = channels.filter((id) => !this.#members.has(id));
+    if (unseen.length > 0 && Date.now() - this.#listedAt >= SHARED_LIST_MS) {
+      this.#listedAt = Date.now();
+      const named = new Set(unseen);
+      for (const row of await this.#o.node.store.listChannels()) {
+        if (row.state !== 'active' || !named.has(row.id)) continue;
+        try {
+          this.#members.set(row.id, (await this.#o.node.channel(row.id)).members.includes(this.peer));
+        } catch (error) {
+          this.#o.log.warn({ peer: this.peer, channel: row.id, err: String(error) }, 'channel not loaded');
         }
       }
     }
@@ -602,12 +613,12 @@ export class PeerLink {
       // before the link counts as up, so that a send after that sees it.
       try {
         for (const channel of await this.#shared(Object.keys(body.heads))) {
-          const ours = body.heads[channel]![this.#o.node.party];
-          if (ours !== undefined) this.#o.node.noteHeldByMember(channel, this.peer, ours);
+          const held = body.heads[channel]![this.#o.node.party];
+          if (held !== undefined) this.#o.node.noteHeldByMember(channel, this.peer, held);
         }
       } catch (error) {
-        // Our store failing to list channels is no failure of the link (and the node signs nothing then).
-        this.#o.log.debug({ peer: this.peer, err: String(error) }, 'heartbeat heads not taken as claims');
+        // Our store failing to list its channels is no failure of the link; said, as sends go unguarded meanwhile.
+        this.#o.log.warn({ peer: this.peer, err: String(error) }, 'heartbeat heads not taken as claims');
       }
       const recovered = endpoint.failures > 0;
       recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
