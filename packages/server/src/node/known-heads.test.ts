@@ -326,16 +326,19 @@ forEachDialect('feed heads a node remembers', (t) => {
     for (const [i, r] of ours.entries()) if (i > 0) assert.equal(JSON.parse(r.header).prev, ours[i - 1]!.id);
   });
 
-  it('a peer naming our entries another process wrote does not stop this one signing: its head is read', async () => {
+  /**
+   * Two nodes of us-js over one database (two processes: `a` on store `one`,
+   * `b` on another handle), and the peer's next message (`theirs`), naming
+   * `ours` as the head of our feed it holds.
+   */
+  async function twoWriters(name: string) {
     const config = t.freshConfig();
-    const { id, row, us, cn } = twoPartyChannel('claims and two writers');
+    const { id, row, us, cn } = twoPartyChannel(name);
     const [one, two] = [await t.open(config), await t.open(config)];
     await one.putChannel(row);
-    const writes = watchWrites(one);
     const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
     const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
     const peer: Array<{ id: string; entry: SignedEntry }> = [];
-    /** The peer's next message, naming `ours` as the head of our feed it holds. */
     const theirs = (ours: { seq: number; id: string }): SignedEntry => {
       const signed = signEntry(
         {
@@ -353,6 +356,12 @@ forEachDialect('feed heads a node remembers', (t) => {
       peer.push(signed);
       return JSON.parse(JSON.stringify(signed.entry)) as SignedEntry;
     };
+    return { id, one, a, b, theirs };
+  }
+
+  it('a peer naming our entries another process wrote does not stop this one signing: its head is read', async () => {
+    const { id, one, a, b, theirs } = await twoWriters('claims and two writers');
+    const writes = watchWrites(one);
     const a1 = await a.append(id, message('a1'));
     await a.ingest(id, [theirs({ seq: 1, id: a1.id })]); // a's receipt at 2; a knows every head now
     await a.append(id, message('a2')); // seq 3, on the heads a knows
@@ -375,30 +384,7 @@ forEachDialect('feed heads a node remembers', (t) => {
   });
 
   it('a claim noted while an own write on known heads is under way: that write is done again under the lock', async () => {
-    const config = t.freshConfig();
-    const { id, row, us, cn } = twoPartyChannel('a claim mid-write');
-    const [one, two] = [await t.open(config), await t.open(config)];
-    await one.putChannel(row);
-    const a = new ParleyNode({ party: 'us-js', signer: us, store: one, clock: systemClock });
-    const b = new ParleyNode({ party: 'us-js', signer: us, store: two, clock: systemClock });
-    const peer: Array<{ id: string; entry: SignedEntry }> = [];
-    const theirs = (ours: { seq: number; id: string }): SignedEntry => {
-      const signed = signEntry(
-        {
-          channel: id,
-          author: 'cn-jsd',
-          seq: peer.length + 1,
-          prev: peer.at(-1)?.id ?? null,
-          time: new Date().toISOString(),
-          type: 'message',
-          body: messageBody(peer.length + 1),
-          heads: { 'us-js': ours },
-        },
-        cn,
-      );
-      peer.push(signed);
-      return JSON.parse(JSON.stringify(signed.entry)) as SignedEntry;
-    };
+    const { id, one, a, b, theirs } = await twoWriters('a claim mid-write');
     const a1 = await a.append(id, message('a1'));
     await a.ingest(id, [theirs({ seq: 1, id: a1.id })]);
     await a.append(id, message('a2')); // seq 3; a knows every head
