@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { Ed25519Signer, verifyEd25519 } from '@parley/record';
-import { timeline } from './timeline.js';
+import { timeline, timelineOf } from './timeline.js';
 import { install, type Mark, mark, recorded, statementLabel } from './timeline-recorder.js';
 
 // Recording from the start: the store's PostgreSQL client, loaded below, is then marked where it sends.
@@ -51,6 +51,39 @@ describe('FLASH timeline', () => {
     assert.deepEqual(
       t.steps.map((s) => s.step),
       ['A:round<', 'A:round>'],
+    );
+  });
+
+  it('lines up three processes by the rounds of the one named', () => {
+    const t = timelineOf(
+      {
+        C: [
+          [0, 'round<'],
+          [900, 'round>'],
+          [1_000, 'round<'],
+          [2_100, 'round>'],
+        ],
+        A: [
+          [100, 'commit>'],
+          [1_300, 'commit>'],
+        ],
+        B: [
+          [500, 'commit>'],
+          [1_500, 'commit>'],
+          [3_000, 'commit>'],
+        ],
+      },
+      'C',
+    );
+    assert.equal(t.rounds, 2);
+    assert.deepEqual(
+      t.steps.map((s) => [s.step, s.atMs, s.sinceMs]),
+      [
+        ['C:round<', 0, 0],
+        ['A:commit>', 0.3, 0.3],
+        ['B:commit>', 0.5, 0.4],
+        ['C:round>', 1.1, 0.6],
+      ],
     );
   });
 

@@ -25,16 +25,26 @@ export interface Timeline {
  * are counted, not used.
  */
 export function timeline(a: readonly Mark[], b: readonly Mark[]): Timeline {
-  const all = [...a.map(([t, n]) => [t, `A:${n}`] as const), ...b.map(([t, n]) => [t, `B:${n}`] as const)].sort(
-    (x, y) => x[0] - y[0],
-  );
+  return timelineOf({ A: a, B: b }, 'A');
+}
+
+/**
+ * The same for any number of processes, each named by a label its steps
+ * carry (`A:`, `B:`, `C:`…); rounds run from `round<` to `round>` of the
+ * process labelled `by`.
+ */
+export function timelineOf(processes: Readonly<Record<string, readonly Mark[]>>, by: string): Timeline {
+  const all = Object.entries(processes)
+    .flatMap(([label, marks]) => marks.map(([t, n]) => [t, `${label}:${n}`] as const))
+    .sort((x, y) => x[0] - y[0]);
+  const [start, end] = [`${by}:round<`, `${by}:round>`];
   const rounds: Array<Array<readonly [number, string]>> = [];
   let current: Array<readonly [number, string]> | undefined;
   for (const m of all) {
-    if (m[1] === 'A:round<') current = [m];
+    if (m[1] === start) current = [m];
     else if (current) {
       current.push(m);
-      if (m[1] === 'A:round>') {
+      if (m[1] === end) {
         rounds.push(current);
         current = undefined;
       }
