@@ -3,6 +3,7 @@
 // nothing when handed a folder. PARLEY_TEST_FILTER narrows by path substring.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 function find(dir, out) {
@@ -41,8 +42,12 @@ const args = [
   '--test-reporter=tap',
   `--test-reporter-destination=${tap}`,
 ];
-if (process.env.PARLEY_TEST_CONCURRENCY) args.push(`--test-concurrency=${process.env.PARLEY_TEST_CONCURRENCY}`);
-console.log(`running ${files.length} test files`);
+// Two files at a time on a two-core machine (Node's default there is one): most test files spend
+// their time waiting on nodes, timers and the database, not on the CPU (decision 0034). At most
+// four, since each file may run two or three node processes and a browser of its own.
+const concurrency = process.env.PARLEY_TEST_CONCURRENCY ?? String(Math.min(4, Math.max(2, availableParallelism())));
+args.push(`--test-concurrency=${concurrency}`);
+console.log(`running ${files.length} test files, ${concurrency} at a time`);
 const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });
 const summary = readFileSync(tap, 'utf8')
   .split('\n')
