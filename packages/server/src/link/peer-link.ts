@@ -149,6 +149,16 @@ export class PeerLink {
   readonly #members = new Map<string, boolean>();
   /** When #shared last read the channel list (ms since the epoch). */
   #listedAt = 0;
+  /**
+   * Settled once the first heartbeat is answered (its heads noted as claims
+   * on our feed first), or has failed at every endpoint, or when the
+   * heartbeat's deadline has passed: what `parley serve` holds our own
+   * signing for at its start (decision 0035).
+   */
+  readonly firstHeartbeat: Promise<void>;
+  #heard: () => void = () => undefined;
+  /** Endpoints whose heartbeat has failed (see firstHeartbeat: all of them failing settles it). */
+  readonly #unheard = new Set<number>();
   sent = 0;
   /** Times the push loop looked through the store for a batch (for tests). */
   looks = 0;
@@ -162,15 +172,23 @@ export class PeerLink {
     this.peer = options.peer;
     this.endpoints = options.endpoints.map(newEndpoint);
     this.#backoff = new Backoff(100, options.maxBackoffMs ?? 3000);
+    this.firstHeartbeat = new Promise<void>((resolve) => {
+      this.#heard = resolve;
+    });
   }
 
   start(): void {
+    // The heartbeat's own deadline ends its request; this also ends a hold kept by anything after it (a stuck store).
+    const bound = setTimeout(() => this.#heard(), this.#heartbeatDeadlineMs);
+    bound.unref();
+    void this.firstHeartbeat.then(() => clearTimeout(bound));
     this.#loops = [this.#pushLoop(), this.#heartbeatLoop()];
   }
 
   /** Stops after in-flight requests finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#heard();
     this.#waker.wake();
     this.#beat.wake();
     await Promise.allSettled(this.#loops);
@@ -299,7 +317,11 @@ export class PeerLink {
    * on a new connection runs twice over before it fires).
    */
   get #heartbeatDeadline(): AbortSignal {
-    return AbortSignal.timeout(Math.min(this.#o.requestTimeoutMs ?? 10_000, Math.max(2000, this.#o.heartbeatMs)));
+    return AbortSignal.timeout(this.#heartbeatDeadlineMs);
+  }
+
+  get #heartbeatDeadlineMs(): number {
+    return Math.min(this.#o.requestTimeoutMs ?? 10_000, Math.max(2000, this.#o.heartbeatMs));
   }
 
   /**
@@ -620,6 +642,7 @@ export class PeerLink {
         // Our store failing to list its channels is no failure of the link; said, as sends go unguarded meanwhile.
         this.#o.log.warn({ peer: this.peer, err: String(error) }, 'heartbeat heads not taken as claims');
       }
+      this.#heard();
       const recovered = endpoint.failures > 0;
       recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
       if (recovered) {
@@ -633,6 +656,8 @@ export class PeerLink {
       this.#o.onHeartbeat?.(this.peer, Object.keys(body.heads));
       void this.#pullWhatWeLack(body.heads, wasDown);
     } catch (error) {
+      this.#unheard.add(index);
+      if (this.#unheard.size >= this.endpoints.length) this.#heard();
       recordFailure(endpoint);
       // Idle pooled connections may be as dead as this one: the next request dials afresh.
       for (const sockets of Object.values(this.#o.agent.freeSockets)) for (const s of sockets ?? []) s.destroy();

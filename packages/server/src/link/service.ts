@@ -73,18 +73,40 @@ export class LinkService {
 
   async start(): Promise<void> {
     const { node, self, log } = this.#o;
-    this.#server = await createLinkServer(
-      { node, self, log, onContact: (peer) => this.links.get(peer)?.contact(), onOffer: (id) => void this.offer(id) },
-      {
-        tls: this.#o.tls,
-        peerOf: this.#o.peerOf,
-        ...(this.#o.ratePerSecond ? { ratePerSecond: this.#o.ratePerSecond } : {}),
-        ...(this.#o.requestTimeoutMs ? { requestTimeoutMs: this.#o.requestTimeoutMs } : {}),
-      },
-    );
-    this.#o.onServer?.(this.#server.server as unknown as import('node:tls').Server);
-    this.#address = await this.#server.listen({ host: this.#o.host, port: this.#o.port });
-    for (const peer of this.#o.peers) this.addPeer(peer);
+    // Nothing of our own is signed (a send, a receipt for a push that arrives as soon as we
+    // listen) until each peer's first heartbeat has been answered, has failed, or has run out
+    // its time: a node restored from an older copy learns first how much of its feed they hold
+    // (decision 0035).
+    let heard: () => void = () => undefined;
+    if (this.#o.peers.length > 0) node.holdSigningUntil(new Promise<void>((resolve) => (heard = resolve)));
+    try {
+      this.#server = await createLinkServer(
+        { node, self, log, onContact: (peer) => this.links.get(peer)?.contact(), onOffer: (id) => void this.offer(id) },
+        {
+          tls: this.#o.tls,
+          peerOf: this.#o.peerOf,
+          ...(this.#o.ratePerSecond ? { ratePerSecond: this.#o.ratePerSecond } : {}),
+          ...(this.#o.requestTimeoutMs ? { requestTimeoutMs: this.#o.requestTimeoutMs } : {}),
+        },
+      );
+      this.#o.onServer?.(this.#server.server as unknown as import('node:tls').Server);
+      this.#address = await this.#server.listen({ host: this.#o.host, port: this.#o.port });
+      for (const peer of this.#o.peers) this.addPeer(peer);
+    } catch (error) {
+      heard();
+      throw error;
+    }
+    const started = Date.now();
+    const first = [...this.links.values()];
+    void Promise.all(first.map((link) => link.firstHeartbeat)).then(() => {
+      heard();
+      const ms = Date.now() - started;
+      const unanswered = first.filter((l) => l.endpoints.every((e) => e.lastContact === null)).map((l) => l.peer);
+      log[ms > 500 ? 'info' : 'debug'](
+        { ms, unanswered },
+        'own signing goes on: the first heartbeat of every peer has settled',
+      );
+    });
     this.blobs = new BlobFetcher({
       node,
       log,

@@ -135,6 +135,9 @@ export class ParleyNode {
   /** `channel/member` whose claim went unbacked for the grace: not believed again while this node runs. */
   readonly #unbacked = new Set<string>();
   readonly #claimGraceMs: number;
+  /** While set, every write of our own feed waits for it (see holdSigningUntil). */
+  #signingHeld: Promise<void> | undefined;
+  #releaseSigning: (() => void) | undefined;
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
@@ -526,6 +529,37 @@ export class ParleyNode {
     if (seq > 0) this.#noteClaim(channel, member, seq);
   }
 
+  /**
+   * Holds every write of our own feed (a send, a receipt: any entry signed
+   * at our head) until `ready` settles, or releaseSigning is called.
+   * `parley serve` holds them from its start until each peer's first
+   * heartbeat has been answered, has failed, or has run out its time. A
+   * node restored from an older copy thus learns from its peers' answers
+   * how much of its own feed they hold (noteHeldByMember) before it signs
+   * anything at its head (decision 0035). Writes wait; nothing is refused
+   * for it.
+   */
+  holdSigningUntil(ready: Promise<unknown>): void {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    void ready.then(release, release);
+    this.#signingHeld = held;
+    this.#releaseSigning = release;
+    void held.then(() => {
+      if (this.#signingHeld === held) {
+        this.#signingHeld = undefined;
+        this.#releaseSigning = undefined;
+      }
+    });
+  }
+
+  /** Ends a hold (holdSigningUntil) at once: a node stopping finishes its held writes instead of waiting out the hold. */
+  releaseSigning(): void {
+    this.#releaseSigning?.();
+  }
+
   #noteClaim(channel: string, member: string, seq: number): void {
     if (member === this.party || this.#unbacked.has(`${channel}/${member}`)) return;
     let members = this.#claims.get(channel);
@@ -664,6 +698,7 @@ export class ParleyNode {
     const before = this.#ownWrites.get(channel);
     const run = (async () => {
       if (before) await before;
+      if (this.#signingHeld) await this.#signingHeld;
       return write();
     })();
     const settled = run.then(

@@ -103,6 +103,8 @@ export async function serve(
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping: finishing in-flight work');
+      // Writes held for the first heartbeats (decision 0035) go on now, as in-flight work.
+      open.node.releaseSigning();
       await control.close();
       await automation.stop();
       await alarms.stop();
