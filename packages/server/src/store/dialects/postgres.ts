@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type DatabaseIntrospector, Kysely, PostgresDialect, type PostgresDialectConfig, sql } from 'kysely';
 import pg from 'pg';
 import type { Capabilities, StoreDialect } from '../capabilities.js';
 import type { Database } from '../database.js';
 import { AT_COMMIT_MARK, DeferringClient } from './deferred-writes.js';
+import { OwnSchemaIntrospector } from './own-schema-introspector.js';
 
 export interface PostgresConfig {
   /** Connection URL, e.g. PARLEY_DATABASE_URL. */
@@ -49,7 +50,7 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
     autoId: 'identity',
     migrationSchema: schema,
   };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaDialect({ pool }, schema) });
   return {
     db,
     caps,
@@ -63,6 +64,20 @@ export function openPostgres(config: PostgresConfig): StoreDialect {
         return fn(trx);
       }),
   };
+}
+
+/** Kysely's PostgreSQL dialect whose introspection (the migrator's) reads the node's own schema alone. */
+class OwnSchemaDialect extends PostgresDialect {
+  readonly #schema: string;
+
+  constructor(config: PostgresDialectConfig, schema: string) {
+    super(config);
+    this.#schema = schema;
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db, this.#schema);
+  }
 }
 
 /**
