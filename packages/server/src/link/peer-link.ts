@@ -159,6 +159,8 @@ export class PeerLink {
   #heard: () => void = () => undefined;
   /** Endpoints whose heartbeat has failed (see firstHeartbeat: all of them failing settles it). */
   readonly #unheard = new Set<number>();
+  /** Whether any heartbeat has been answered since the link started. */
+  #answered = false;
   sent = 0;
   /** Times the push loop looked through the store for a batch (for tests). */
   looks = 0;
@@ -178,8 +180,13 @@ export class PeerLink {
   }
 
   start(): void {
-    // The heartbeat's own deadline ends its request; this also ends a hold kept by anything after it (a stuck store).
-    const bound = setTimeout(() => this.#heard(), this.#heartbeatDeadlineMs);
+    // Each endpoint's first heartbeat has its own deadline (they are tried in turn, see #heartbeatLoop);
+    // this also ends a hold kept by anything after them (a stuck store). Never longer than a request
+    // of ours waits for its answer, which is what a peer's push waits too.
+    const bound = setTimeout(
+      () => this.#heard(),
+      Math.min(this.#o.requestTimeoutMs ?? 10_000, this.#heartbeatDeadlineMs * this.endpoints.length),
+    );
     bound.unref();
     void this.firstHeartbeat.then(() => clearTimeout(bound));
     this.#loops = [this.#pushLoop(), this.#heartbeatLoop()];
@@ -606,9 +613,15 @@ export class PeerLink {
   }
 
   async #heartbeatLoop(): Promise<void> {
-    while (!this.#stopped) {
+    for (let first = true; !this.#stopped; first = false) {
       const started = Date.now();
       await this.#heartbeat(this.#active);
+      // At the start, until one answers, the other endpoints in turn at once rather than a period
+      // later: our own signing waits for the first answer (decision 0035), and a dead primary is
+      // failed over from straight away.
+      for (let tried = 1; first && !this.#answered && !this.#stopped && tried < this.endpoints.length; tried++) {
+        await this.#heartbeat(this.#active);
+      }
       if (this.#active !== 0) await this.#heartbeat(0);
       // One beat per period, timed from its start: a beat that timed out is followed at once.
       await this.#beat.wait(Math.max(0, this.#o.heartbeatMs - (Date.now() - started)));
@@ -642,6 +655,7 @@ export class PeerLink {
         // Our store failing to list its channels is no failure of the link; said, as sends go unguarded meanwhile.
         this.#o.log.warn({ peer: this.peer, err: String(error) }, 'heartbeat heads not taken as claims');
       }
+      this.#answered = true;
       this.#heard();
       const recovered = endpoint.failures > 0;
       recordSuccess(endpoint, rtt, Date.parse(body.time) - (ours + rtt / 2), this.#o.node.now());
