@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { examples, isParleyError } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
-import { eventually, freePort, initParties, ok, type Party, tempRoot } from '../test-util/nodes.js';
+import { eventually, freePort, initParties, type Party, tempRoot } from '../test-util/nodes.js';
 
 // docs/operations.md "Backup and restore", with the peer idle: us-js is
 // restored from a copy that lacks two of its own messages cn-jsd holds, and
@@ -37,35 +37,9 @@ class Drill {
 
   /** `cnEndpoints`: what cn-jsd's card lists, given its link port (its one port by default). */
   async setUp(cnEndpoints?: (linkPort: number) => string[]): Promise<void> {
-    if (cnEndpoints) {
-      const dirs = ['us-js', 'cn-jsd'].map((p) => join(this.root, p));
-      for (const [i, party] of ['us-js', 'cn-jsd'].entries()) {
-        const link = await freePort();
-        const endpoints = party === 'cn-jsd' ? cnEndpoints(link) : [`https://127.0.0.1:${link}`];
-        await ok([
-          'init',
-          '--dir',
-          dirs[i]!,
-          '--party',
-          party,
-          '--name',
-          `Party ${party}`,
-          '--link-port',
-          String(link),
-          '--console-port',
-          String(await freePort()),
-          ...endpoints.flatMap((e) => ['--endpoint', e]),
-        ]);
-      }
-      for (const [i, from] of dirs.entries()) {
-        const file = join(this.root, `card-${i}.json`);
-        writeFileSync(file, await ok(['peer', 'card', '--dir', from]));
-        await ok(['peer', 'add', '--dir', dirs[1 - i]!, file]);
-      }
-      [this.us, this.cn] = dirs.map((dir, i) => ({ party: ['us-js', 'cn-jsd'][i]!, dir })) as [Party, Party];
-    } else {
-      [this.us, this.cn] = (await initParties(this.root, ['us-js', 'cn-jsd'])) as [Party, Party];
-    }
+    [this.us, this.cn] = (await initParties(this.root, ['us-js', 'cn-jsd'], {}, (party, link) =>
+      party === 'cn-jsd' ? cnEndpoints?.(link) : undefined,
+    )) as [Party, Party];
     this.usServed = await serve(this.us.dir, { heartbeatMs: 1000 });
     this.cnServed = await serve(this.cn.dir, { heartbeatMs: 600_000 });
     const { id } = (await operations['channel-propose'](

@@ -112,12 +112,19 @@ export interface Party {
 export type PartyEnv = NodeJS.ProcessEnv | ((party: string) => NodeJS.ProcessEnv);
 
 /** Initialises parties in `root` with free ports and pins every card at every other party. */
-export async function initParties(root: string, parties: string[], env: PartyEnv = {}): Promise<Party[]> {
+export async function initParties(
+  root: string,
+  parties: string[],
+  env: PartyEnv = {},
+  // What a party's card lists as its link endpoints, given its link port (`parley init`'s default if undefined).
+  endpoints: (party: string, linkPort: number) => string[] | undefined = () => undefined,
+): Promise<Party[]> {
   const out: Party[] = [];
   for (const party of parties) {
     const dir = join(root, party);
     const partyEnv = typeof env === 'function' ? env(party) : env;
     const [link, consolePort] = [await freePort(), await freePort()];
+    const listed = endpoints(party, link) ?? [];
     await ok(
       [
         'init',
@@ -131,6 +138,7 @@ export async function initParties(root: string, parties: string[], env: PartyEnv
         String(link),
         '--console-port',
         String(consolePort),
+        ...listed.flatMap((e) => ['--endpoint', e]),
       ],
       partyEnv,
     );
