@@ -385,6 +385,13 @@ export const catalogue = {
     cause: 'A command or request was called with missing or wrong arguments.',
     fix: 'See `parley help` or the API documentation at /api/docs.',
   },
+  PARLEY_E_STOPPING: {
+    status: 503,
+    message: 'the node is stopping: {what} was not written',
+    cause:
+      "parley serve was stopped while this write waited for the peers' first heartbeats (at its start a node signs nothing of its own until it has heard how much of its feed they hold). Nothing was signed.",
+    fix: 'Send it again once the node serves.',
+  },
   PARLEY_E_IO: {
     status: 500,
     message: 'cannot {op} {path}: {reason}',

@@ -59,6 +59,7 @@ interface Batch {
  */
 const LINK_WIDE = new Set<string>([
   'PARLEY_E_RATE_LIMIT',
+  'PARLEY_E_STOPPING',
   'PARLEY_E_INTERNAL',
   'PARLEY_E_IO',
   'PARLEY_E_TIMEOUT',
@@ -181,11 +182,11 @@ export class PeerLink {
 
   start(): void {
     // Each endpoint's first heartbeat has its own deadline (they are tried in turn, see #heartbeatLoop);
-    // this also ends a hold kept by anything after them (a stuck store). Never longer than a request
-    // of ours waits for its answer, which is what a peer's push waits too.
+    // this also ends a hold kept by anything after them (a stuck store). A second shorter than a
+    // request of ours waits for its answer, which is what a peer's push waits too.
     const bound = setTimeout(
       () => this.#heard(),
-      Math.min(this.#o.requestTimeoutMs ?? 10_000, this.#heartbeatDeadlineMs * this.endpoints.length),
+      Math.min((this.#o.requestTimeoutMs ?? 10_000) - 1000, this.#heartbeatDeadlineMs * this.endpoints.length),
     );
     bound.unref();
     void this.firstHeartbeat.then(() => clearTimeout(bound));

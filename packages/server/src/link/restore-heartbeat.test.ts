@@ -227,6 +227,24 @@ describe('a node restored while its peer is idle', () => {
     await d.held(before + 1);
     assert.deepEqual(await d.cnServed.open.store.listForks(d.channel), []);
   });
+
+  it('refuses, when it stops, the writes still held for the first heartbeat: nothing signed unguarded', async () => {
+    const before = await d.ownHead();
+    await d.usServed.stop();
+    const answer = d.holdHeartbeatAnswers();
+    try {
+      d.usServed = await serve(d.us.dir, { heartbeatMs: 1000 });
+      const sending = d.send();
+      sending.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await d.usServed.stop();
+      await assert.rejects(sending, (error: unknown) => isParleyError(error, 'PARLEY_E_STOPPING'));
+    } finally {
+      answer();
+    }
+    d.usServed = await serve(d.us.dir, { heartbeatMs: 1000 });
+    assert.equal(await d.ownHead(), before, 'nothing was signed');
+  });
 });
 
 describe('a node restored while its peer is idle, the peer advertising a dead primary endpoint', () => {

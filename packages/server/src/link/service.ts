@@ -183,6 +183,8 @@ export class LinkService {
 
   /** Graceful stop: no new requests, in-flight work finished. */
   async stop(): Promise<void> {
+    // Writes held for the first heartbeats are refused, not let go as the links stop (decision 0035).
+    this.#o.node.refuseHeldSigning();
     await this.blobs?.stop();
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     await this.#server?.close();

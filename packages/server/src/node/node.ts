@@ -136,8 +136,8 @@ export class ParleyNode {
   readonly #unbacked = new Set<string>();
   readonly #claimGraceMs: number;
   /** While set, every write of our own feed waits for it (see holdSigningUntil). */
-  #signingHeld: Promise<void> | undefined;
-  #releaseSigning: (() => void) | undefined;
+  #signingHeld: Promise<ParleyError | undefined> | undefined;
+  #settleSigning: ((refused: ParleyError | undefined) => void) | undefined;
 
   constructor(deps: NodeDeps) {
     this.party = deps.party;
@@ -537,27 +537,34 @@ export class ParleyNode {
    * node restored from an older copy thus learns from its peers' answers
    * how much of its own feed they hold (noteHeldByMember) before it signs
    * anything at its head (decision 0035). Writes wait; nothing is refused
-   * for it.
+   * for it, unless the node stops first (refuseHeldSigning).
    */
   holdSigningUntil(ready: Promise<unknown>): void {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
+    let settle: (refused: ParleyError | undefined) => void = () => undefined;
+    const held = new Promise<ParleyError | undefined>((resolve) => {
+      settle = resolve;
     });
-    void ready.then(release, release);
+    void ready.then(
+      () => settle(undefined),
+      () => settle(undefined),
+    );
     this.#signingHeld = held;
-    this.#releaseSigning = release;
+    this.#settleSigning = settle;
     void held.then(() => {
       if (this.#signingHeld === held) {
         this.#signingHeld = undefined;
-        this.#releaseSigning = undefined;
+        this.#settleSigning = undefined;
       }
     });
   }
 
-  /** Ends a hold (holdSigningUntil) at once: a node stopping finishes its held writes instead of waiting out the hold. */
-  releaseSigning(): void {
-    this.#releaseSigning?.();
+  /**
+   * Refuses the writes a hold (holdSigningUntil) keeps waiting, with
+   * PARLEY_E_STOPPING, and any that would wait: the node is stopping before
+   * it heard its peers, so signing them now would be signing unguarded.
+   */
+  refuseHeldSigning(): void {
+    this.#settleSigning?.(new ParleyError('PARLEY_E_STOPPING', { what: 'an entry of our own feed' }));
   }
 
   #noteClaim(channel: string, member: string, seq: number): void {
@@ -698,7 +705,8 @@ export class ParleyNode {
     const before = this.#ownWrites.get(channel);
     const run = (async () => {
       if (before) await before;
-      if (this.#signingHeld) await this.#signingHeld;
+      const refused = this.#signingHeld && (await this.#signingHeld);
+      if (refused) throw refused;
       return write();
     })();
     const settled = run.then(

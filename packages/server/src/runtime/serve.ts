@@ -103,8 +103,9 @@ export async function serve(
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping: finishing in-flight work');
-      // Writes held for the first heartbeats (decision 0035) go on now, as in-flight work.
-      open.node.releaseSigning();
+      // Writes still held for the first heartbeats (decision 0035) are refused: signed now, unguarded,
+      // they could fork a restored node's feed.
+      open.node.refuseHeldSigning();
       await control.close();
       await automation.stop();
       await alarms.stop();
