@@ -45,7 +45,7 @@ const args = [
 // Two files at a time on a two-core machine (Node's default there is one): most test files spend
 // their time waiting on nodes, timers and the database, not on the CPU (decision 0034). At most
 // four, since each file may run two or three node processes and a browser of its own.
-const concurrency = process.env.PARLEY_TEST_CONCURRENCY ?? String(Math.min(4, Math.max(2, availableParallelism())));
+const concurrency = process.env.PARLEY_TEST_CONCURRENCY || String(Math.min(4, Math.max(2, availableParallelism())));
 args.push(`--test-concurrency=${concurrency}`);
 console.log(`running ${files.length} test files, ${concurrency} at a time`);
 const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });

@@ -49,9 +49,11 @@ describe('several endpoints per peer with failover and return to the primary', (
 
   before(async () => {
     const [alphaLink, bravoLink] = [await freePort(), await freePort()];
-    // The two paths listen first (on ports the system picks), so bravo's card can name them.
-    primary = new TcpProxy(bravoLink);
-    secondary = new TcpProxy(bravoLink);
+    // The two paths listen first, so bravo's card can name them: on ports from freePort, outside the
+    // range the system hands out to outgoing connections, since the primary listens again on its port
+    // after it is killed (another test file's connection could take a port of that range meanwhile).
+    primary = new TcpProxy(bravoLink, await freePort());
+    secondary = new TcpProxy(bravoLink, await freePort());
     await primary.start();
     await secondary.start();
     const init = async (p: { party: string; dir: string }, link: number, endpoints: string[]) =>
