@@ -11,6 +11,8 @@ function cliWithInput(args: string[], input: string): Promise<Run> {
     const child = spawn(process.execPath, [cliPath, ...args]);
     let stdout = '';
     let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);

@@ -33,6 +33,8 @@ function addUser(dir: string, name: string, role: string, env: NodeJS.ProcessEnv
       { env: { ...process.env, ...env } },
     );
     let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`user add: ${out}`))));

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onText } from '../test-util/text-output.js';
 
 /** The built CLI, exactly as `npx parley` runs it. */
 export const cliPath = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -19,11 +20,11 @@ export function parley(args: string[], options: { env?: NodeJS.ProcessEnv } = {}
     const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
+    onText(child.stdout, (t) => {
+      stdout += t;
     });
-    child.stderr.on('data', (d) => {
-      stderr += d;
+    onText(child.stderr, (t) => {
+      stderr += t;
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { ParleyError } from '@parley/contract';
 
 /** Where a command reads a password from: never an option, so never in ps or the shell history. */
@@ -32,8 +33,10 @@ function readHidden(question: string): Promise<string> {
       if (error) reject(error);
       else resolve(text);
     };
+    // A character may come split between two reads (a pasted password): decoded as a stream.
+    const decoder = new StringDecoder('utf8');
     const onData = (data: Buffer) => {
-      for (const ch of data.toString('utf8')) {
+      for (const ch of decoder.write(data)) {
         if (ch === '\r' || ch === '\n') return done();
         if (ch === '\u0003' || ch === '\u0004') return done(new ParleyError('PARLEY_E_USAGE', { reason: 'cancelled' }));
         text = ch === '\u007f' || ch === '\b' ? text.slice(0, -1) : text + ch;

@@ -60,6 +60,8 @@ export function addUser(dir: string, name: string, roles: string, env: NodeJS.Pr
     const args = [cliPath, 'user', 'add', '--dir', dir, '--name', name, '--role', roles, '--password-stdin'];
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env } });
     let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);

@@ -127,7 +127,8 @@ export class DemoNode {
     return new Promise((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`${this.side} did not start; see ${this.#logPath}`)), 30_000);
-      child.stdout!.on('data', (d) => {
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (d: string) => {
         out += d;
         const consoleUrl = /^console\s+(\S+)/m.exec(out)?.[1];
         const linkUrl = /^link\s+(\S+)/m.exec(out)?.[1];

@@ -16,6 +16,8 @@ function addUser(p: Party, name: string, roles: string): Promise<void> {
     const args = [cliPath, 'user', 'add', '--dir', p.dir, '--name', name, '--role', roles, '--password-stdin'];
     const child = spawn(process.execPath, args, { env: { ...process.env, ...p.env } });
     let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../runtime/free-port.js';
+import { onText } from './text-output.js';
 
 export const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -19,8 +20,8 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
     const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    onText(child.stdout, (t) => (stdout += t));
+    onText(child.stderr, (t) => (stderr += t));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
@@ -66,12 +67,12 @@ export class ServedNode {
     this.#child = child;
     ServedNode.running.add(this);
     child.once('exit', () => ServedNode.running.delete(this));
-    child.stderr!.on('data', (d) => (this.log += d));
+    onText(child.stderr!, (t) => (this.log += t));
     return new Promise((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}\n${this.log}`)), 20_000);
-      child.stdout!.on('data', (d) => {
-        out += d;
+      onText(child.stdout!, (t) => {
+        out += t;
         if (/console\s+http/.test(out)) {
           clearTimeout(timer);
           resolve();

@@ -15,6 +15,8 @@ function addUser(p: Party, name: string, role: string): Promise<void> {
     const args = [cliPath, 'user', 'add', '--dir', p.dir, '--name', name, '--role', role, '--password-stdin'];
     const child = spawn(process.execPath, args, { env: { ...process.env, ...p.env } });
     let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`user add exited ${code}: ${out}`))));

@@ -113,6 +113,8 @@ function addUser(dir: string, name: string, role: string, password: string): Pro
       '--password-stdin',
     ]);
     let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);

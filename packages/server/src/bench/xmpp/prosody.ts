@@ -184,6 +184,8 @@ export class ProsodyServer {
     for (const port of [c2sPort, s2sPort]) await assertFree(this.host, port);
     const child = spawn('prosody', ['--config', this.config, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     const deadline = Date.now() + 20_000;
