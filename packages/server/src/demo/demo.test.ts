@@ -55,7 +55,9 @@ describe('parley demo (headless, --until replayed)', () => {
         await ok(['export', '--dir', join(dir, side), '--channel', state.channel, '--disclose', 'all']),
       );
       const verified = await cli(['verify', file]);
-      // A note refused once in CI and never since: if it happens again, show the note itself.
+      // A note was refused now and then in CI: the bundle as the test read it, an em dash split between
+      // two chunks of the export's output and decoded chunk by chunk (fixed: test-util/text-output.ts).
+      // Should verification refuse a note again, the note itself is shown.
       const at = /checkpoint (\d+):/.exec(verified.stdout)?.[1];
       const note =
         at === undefined
