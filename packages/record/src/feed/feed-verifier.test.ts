@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ErrorCode, isParleyError } from '@parley/contract';
 import { toBase64url } from '../encoding/base64.js';
+import { checkEntryForm } from '../entry/check.js';
 import { entryId } from '../entry/entry.js';
 import type { JsonValue } from '../jcs/parse.js';
 import { KeyHistory } from '../keys/key-history.js';
@@ -23,6 +24,24 @@ describe('FeedVerifier', () => {
     const v = verifier();
     for (const e of feed) assert.equal(v.verify(clone(e)).id, e.id);
     assert.deepEqual(v.head, { seq: 5, id: feed[4]!.id, time: feed[4]!.header.time });
+  });
+
+  it('takes the forms a caller checked before, and judges the rest of each entry itself', () => {
+    const feed = makeFeed(2);
+    const forms = new Map(feed.map((e) => [e, checkEntryForm(clone(e))]));
+    const handed: unknown[] = [];
+    const v = verifier({
+      form: (input) => {
+        handed.push(input);
+        return forms.get(input as (typeof feed)[number])!;
+      },
+    });
+    assert.equal(v.verify(feed[0]).id, feed[0]!.id);
+    assert.deepEqual(handed, [feed[0]]);
+    // A form handed over with a signature that does not hold is still refused.
+    const forged = { ...forms.get(feed[1]!)!, sig: forms.get(feed[0]!)!.sig };
+    forms.set(feed[1]!, forged);
+    assert.throws(() => v.verify(feed[1]), code('PARLEY_E_BAD_SIGNATURE'));
   });
 
   it('derives the id from the header, never from what it is told', () => {

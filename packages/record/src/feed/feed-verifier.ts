@@ -54,6 +54,12 @@ export interface FeedVerifierOptions {
    * were valid: the caller owns the verdict on every entry it deferred.
    */
   checkSignature?: (entry: CheckedEntry) => void;
+  /**
+   * Checks an input's form and derives its id (default checkEntryForm): a
+   * caller that checked the forms already hands over what it found. It must
+   * be checkEntryForm's result for that very input, or throw as it does.
+   */
+  form?: (input: unknown) => CheckedEntry;
 }
 
 /**
@@ -70,6 +76,7 @@ export class FeedVerifier {
   readonly #o: FeedVerifierOptions;
   readonly #members: Set<string> | undefined;
   readonly #checkSignature: (entry: CheckedEntry) => void;
+  readonly #form: (input: unknown) => CheckedEntry;
   #head: FeedHead | undefined;
   #last: CheckedEntry | undefined;
 
@@ -78,6 +85,7 @@ export class FeedVerifier {
     this.#members = options.members ? new Set(options.members) : undefined;
     this.#head = options.head;
     this.#checkSignature = options.checkSignature ?? checkSignature;
+    this.#form = options.form ?? checkEntryForm;
   }
 
   get head(): FeedHead | undefined {
@@ -85,7 +93,7 @@ export class FeedVerifier {
   }
 
   verify(input: unknown): AcceptedEntry {
-    const entry = checkEntryForm(input);
+    const entry = this.#form(input);
     const { header } = entry;
     this.#checkPlace(entry);
     const seenAt = this.#head && header.seq <= this.#head.seq;

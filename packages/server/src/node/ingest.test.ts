@@ -8,7 +8,7 @@ import { systemClock } from '../clock/clock.js';
 import { openStore } from '../store/open-store.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
 import { channelState } from './channel-state.js';
-import { ingestBatch } from './ingest.js';
+import { EarlyChecks, ingestBatch } from './ingest.js';
 
 describe('ingesting a large batch (signatures on the worker pool)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-ingest-'));
@@ -58,5 +58,100 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
     assert.equal(result.error?.details.seq, 121);
     assert.equal((await store.head(channel.id, 'us-js'))?.seq, 120);
     await store.close();
+  });
+
+  // Decision 0037: a push's forms and signatures checked as it arrives give the same verdicts.
+  describe('with its checks started on arrival', () => {
+    const ingest = (
+      store: Awaited<ReturnType<typeof setup>>['store'],
+      channel: Parameters<typeof ingestBatch>[1],
+      entries: unknown[],
+    ) => ingestBatch(store, channel, entries, systemClock.now, new Date().toISOString(), EarlyChecks.start(entries));
+
+    it('stores everything when every signature holds', async () => {
+      const { store, channel, entries } = await setup(200);
+      const result = await ingest(store, channel, entries);
+      assert.equal(result.stored, 200);
+      assert.equal(result.error, undefined);
+      await store.close();
+    });
+
+    for (const at of [0, 63, 64, 120, 199]) {
+      it(`stores exactly the entries before a bad signature at position ${at}, and names it`, async () => {
+        const { store, channel, entries } = await setup(200);
+        entries[at]!.sig = entries[at === 0 ? 1 : at - 1]!.sig;
+        const result = await ingest(store, channel, entries);
+        assert.equal(result.stored, at);
+        assert.equal(result.error?.code, 'PARLEY_E_BAD_SIGNATURE');
+        assert.equal(result.error?.details.seq, at + 1);
+        assert.equal((await store.head(channel.id, 'us-js'))?.seq ?? 0, at);
+        await store.close();
+      });
+    }
+
+    it('refuses at a malformed entry as in its turn, whatever the signatures after it', async () => {
+      const { store, channel, entries } = await setup(200);
+      const raw: unknown[] = [...entries];
+      raw[150] = { header: { ...entries[150]!.header, seq: 'x' }, sig: entries[150]!.sig, body: entries[150]!.body };
+      entries[170]!.sig = entries[169]!.sig;
+      const result = await ingest(store, channel, raw);
+      assert.equal(result.stored, 150);
+      assert.equal(result.error?.code, 'PARLEY_E_HEADER');
+      await store.close();
+    });
+
+    it('checks in line an entry it holds already (a fork is proved on a verified signature)', async () => {
+      const { store, channel, entries } = await setup(200);
+      assert.equal((await ingest(store, channel, entries.slice(0, 100))).stored, 100);
+      // The same seqs again, one of them re-signed over a different body: a fork, proved in line.
+      const again = entries.slice(0, 100).map((e) => JSON.parse(JSON.stringify(e)) as SignedEntry);
+      const result = await ingest(store, channel, [...again, ...entries.slice(100)]);
+      assert.equal(result.duplicates, 100);
+      assert.equal(result.stored, 100);
+      assert.equal(result.error, undefined);
+      await store.close();
+    });
+  });
+});
+
+describe('EarlyChecks', () => {
+  it('starts only for a batch of 64 entries or more', () => {
+    assert.equal(EarlyChecks.start(Array.from({ length: 63 }, () => ({}))), undefined);
+    assert.ok(EarlyChecks.start(Array.from({ length: 64 }, () => ({}))));
+  });
+
+  it("hands over each entry's form as checked on arrival, and its signature's verdict from the pool", async () => {
+    const { id, us } = twoPartyChannel('early');
+    const raw: SignedEntry[] = [];
+    let prev: string | null = null;
+    for (let seq = 1; seq <= 70; seq++) {
+      const signed: { id: string; entry: SignedEntry } = signEntry(
+        {
+          channel: id,
+          author: 'us-js',
+          seq,
+          prev,
+          time: '2024-01-01T00:00:00.000Z',
+          type: 'message',
+          body: messageBody(seq),
+        },
+        us,
+      );
+      raw.push(JSON.parse(JSON.stringify(signed.entry)));
+      prev = signed.id;
+    }
+    raw[5]!.sig = raw[4]!.sig;
+    raw[40] = { header: 'not a header' } as unknown as SignedEntry;
+    const early = EarlyChecks.start(raw)!;
+    const first = early.form(raw[0]);
+    assert.equal(early.form(raw[0]), first, 'the form checked on arrival, not checked again');
+    assert.equal(await early.verdict(first), true);
+    assert.equal(await early.verdict(early.form(raw[5])), false);
+    assert.equal(await early.verdict(early.form(raw[39])), true);
+    // From the first malformed entry on, nothing was checked on arrival: the verifier checks in its turn.
+    assert.throws(() => early.form(raw[40]), { code: 'PARLEY_E_HEADER' });
+    const later = early.form(raw[41]);
+    assert.notEqual(early.form(raw[41]), later);
+    assert.equal(early.verdict(later), undefined);
   });
 });

@@ -2,10 +2,12 @@ import { isParleyError, limits, ParleyError } from '@parley/contract';
 import {
   type AcceptedEntry,
   type CheckedEntry,
+  checkEntryForm,
   checkSignature,
   type FeedHead,
   FeedVerifier,
   ForkError,
+  SignatureBatch,
   SignaturePool,
   SignatureQueue,
   type StoredEntry,
@@ -34,18 +36,95 @@ export interface IngestResult {
 /** Batches at least this long verify new entries' signatures on the worker pool. */
 const PARALLEL_FROM = 64;
 
+/** Signatures sent to a worker at once. */
+const POOL_BATCH = 256;
+
 let pool: SignaturePool | undefined;
 
+/** Settles to the positions of a pool batch whose signatures fail. */
+type PoolVerdict = Promise<number[]>;
+
 /**
- * Defers the signatures of entries new to this node to the worker pool. Entries
- * at a seq already held (possible forks), repeats inside the batch and
- * key-rotate entries (whose new key takes effect at once) are checked in line,
- * so nothing is judged on an unverified signature.
+ * A large push's forms and signatures, checked as it arrives rather than when
+ * its turn comes (decision 0037). A channel's pushes are taken one at a time;
+ * while one is stored the next waits, and its signatures, sent to the worker
+ * pool here, are verified meanwhile on the other core. Both checks are pure:
+ * an entry's form and id depend on its bytes alone, its signature on the key
+ * its header names, so what they find holds whenever the verifier asks. The
+ * verifier still judges every entry in order, and whether the key named is
+ * the author's key in force; an entry after the first whose form fails is not
+ * looked at here. The most this costs a peer's push is what verifying it in
+ * its turn costs: every signature of a batch of new entries is checked then
+ * too.
  */
-function deferredSignatures(storedHead: number) {
+export class EarlyChecks {
+  readonly #forms = new WeakMap<object, CheckedEntry>();
+  readonly #verdicts = new Map<CheckedEntry, { verdict: PoolVerdict; position: number }>();
+
+  /** Pushes checked on arrival since the process started (for tests). */
+  static started = 0;
+
+  /** Starts the checks of a push of at least PARALLEL_FROM entries; undefined for a shorter one. */
+  static start(raw: unknown[]): EarlyChecks | undefined {
+    if (raw.length < PARALLEL_FROM) return undefined;
+    EarlyChecks.started++;
+    const early = new EarlyChecks();
+    early.#start(raw);
+    return early;
+  }
+
+  /** The input's form as checked on arrival, else checked now (checkEntryForm, throwing as it does). */
+  form(input: unknown): CheckedEntry {
+    return (typeof input === 'object' && input !== null && this.#forms.get(input)) || checkEntryForm(input);
+  }
+
+  /** Resolves true when the entry's signature verifies; undefined if it was not sent on arrival. */
+  verdict(entry: CheckedEntry): Promise<boolean> | undefined {
+    const sent = this.#verdicts.get(entry);
+    return sent?.verdict.then((failing) => !failing.includes(sent.position));
+  }
+
+  #start(raw: unknown[]): void {
+    pool ??= SignaturePool.start();
+    let batch = new SignatureBatch(POOL_BATCH);
+    let entries: CheckedEntry[] = [];
+    const send = () => {
+      if (entries.length === 0) return;
+      const verdict = pool!.verify(batch);
+      // Awaited only by the verifier, and not at all if the push is refused before: never unhandled.
+      verdict.catch(() => undefined);
+      for (const [position, entry] of entries.entries()) this.#verdicts.set(entry, { verdict, position });
+      batch = new SignatureBatch(POOL_BATCH);
+      entries = [];
+    };
+    for (const input of raw) {
+      if (typeof input !== 'object' || input === null) break;
+      let entry: CheckedEntry;
+      try {
+        entry = checkEntryForm(input);
+        batch.addEntry(entry);
+      } catch {
+        break; // the verifier meets the same failure in its turn
+      }
+      this.#forms.set(input, entry);
+      entries.push(entry);
+      if (batch.full) send();
+    }
+    send();
+  }
+}
+
+/**
+ * Defers the signatures of entries new to this node to the worker pool, or to
+ * the checks started as the push arrived (`early`). Entries at a seq already
+ * held (possible forks), repeats inside the batch and key-rotate entries are
+ * checked in line, so nothing is judged on an unverified signature.
+ */
+function deferredSignatures(storedHead: number, early: EarlyChecks | undefined) {
   pool ??= SignaturePool.start();
-  const queue = new SignatureQueue(pool, 256);
+  const queue = new SignatureQueue(pool, POOL_BATCH);
   const queued = new Map<number, number>();
+  const earlier: Array<{ index: number; valid: Promise<boolean> }> = [];
   return {
     check(entry: CheckedEntry, index: number): void {
       const { seq, type } = entry.header;
@@ -54,10 +133,17 @@ function deferredSignatures(storedHead: number) {
         return;
       }
       queued.set(seq, index);
-      queue.add(entry, index);
+      const valid = early?.verdict(entry);
+      if (valid) earlier.push({ index, valid });
+      else queue.add(entry, index);
     },
     async settle(): Promise<{ index: number; seq: number } | undefined> {
-      const index = await queue.settle();
+      // Promise.all takes every verdict's rejection (a pool that failed): none is left unhandled.
+      const [inQueue, valid] = await Promise.all([queue.settle(), Promise.all(earlier.map((e) => e.valid))]);
+      let index = inQueue;
+      for (const [i, sent] of earlier.entries()) {
+        if (!valid[i] && (index === undefined || sent.index < index)) index = sent.index;
+      }
       if (index === undefined) return undefined;
       const seq = [...queued].find(([, i]) => i === index)![0];
       return { index, seq };
@@ -93,8 +179,9 @@ export async function ingestBatch(
   raw: unknown[],
   now: () => number,
   storedAt: string,
+  early?: EarlyChecks,
 ): Promise<IngestResult> {
-  const result = await verifyBatch(store, channel, raw, now);
+  const result = await verifyBatch(store, channel, raw, now, undefined, early);
   const verified = result.accepted;
   result.accepted = new Map();
   for (const [author, accepted] of verified) {
@@ -118,6 +205,7 @@ export async function verifyBatch(
   raw: unknown[],
   now: () => number,
   known?: KnownHeads,
+  early?: EarlyChecks,
 ): Promise<IngestResult> {
   if (raw.length > limits.batchEntries) {
     throw new ParleyError('PARLEY_E_OVERSIZE', { what: 'batch', size: raw.length, limit: limits.batchEntries });
@@ -131,7 +219,7 @@ export async function verifyBatch(
     resent: new Map(),
   };
   for (const [author, group] of byAuthor(raw)) {
-    const error = await verifyFeed(store, channel, author, group, now, result, known);
+    const error = await verifyFeed(store, channel, author, group, now, result, known, early);
     if (error) {
       result.error ??= error;
     }
@@ -147,6 +235,7 @@ async function verifyFeed(
   now: () => number,
   result: IngestResult,
   known: KnownHeads | undefined,
+  early: EarlyChecks | undefined,
 ): Promise<ParleyError | undefined> {
   let head: FeedHead | undefined;
   if (known) {
@@ -167,7 +256,7 @@ async function verifyFeed(
   }
   // Large batches (catch-up) have their new entries' signatures checked on the
   // worker pool, in parallel with everything else; see deferredSignatures.
-  const deferred = group.length >= PARALLEL_FROM ? deferredSignatures(head?.seq ?? 0) : undefined;
+  const deferred = group.length >= PARALLEL_FROM || early ? deferredSignatures(head?.seq ?? 0, early) : undefined;
   const verifier = new FeedVerifier({
     channel: channel.id,
     author,
@@ -178,6 +267,7 @@ async function verifyFeed(
     skewAllowanceMs: channel.charter.skewAllowanceMs,
     now,
     ...(deferred ? { checkSignature: (entry: CheckedEntry) => deferred.check(entry, index) } : {}),
+    ...(early ? { form: (input: unknown) => early.form(input) } : {}),
   });
   let accepted: AcceptedEntry[] = [];
   const positions: number[] = [];

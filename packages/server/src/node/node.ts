@@ -14,7 +14,7 @@ import { refusedOnKnownHeads } from '../store/feed-append.js';
 import type { Alongside, KnownFeeds, LockedFeed, Store, StoredEntryRow } from '../store/store.js';
 import { type ChannelState, loadChannelState } from './channel-state.js';
 import { type AppendedEvent, NodeEventBus } from './events.js';
-import { type IngestResult, verifyBatch } from './ingest.js';
+import { EarlyChecks, type IngestResult, verifyBatch } from './ingest.js';
 import { KnownHeads } from './known-heads.js';
 
 export interface NodeDeps {
@@ -50,6 +50,9 @@ interface Claim {
 
 /** Most own entries one transaction commits together. */
 const GROUP_COMMIT_MAX = 256;
+
+/** A channel's pushes checked as they arrive at most at once: the two a sender keeps in flight (decision 0037). */
+const EARLY_PUSHES = 2;
 
 /** What the store says when a batch does not continue the feed's head as locked: a remembered head was stale. */
 const STALE_HEAD = new Set(['PARLEY_E_GAP', 'PARLEY_E_PREV_MISMATCH']);
@@ -120,6 +123,8 @@ export class ParleyNode {
   readonly #draining = new Set<string>();
   /** Per channel, the batch being taken in (the next waits for it). */
   readonly #ingesting = new Map<string, Promise<void>>();
+  /** Per channel, the pushes whose checks started as they arrived and that are not yet taken in (decision 0037). */
+  readonly #checkedEarly = new Map<string, number>();
   /** Feed heads this process committed or read: a peer's batch is verified without reading them (decision 0030). */
   readonly #known = new KnownHeads();
   /** Channel → how many more own writes read the heads under the lock first (see #movedUnder). */
@@ -350,9 +355,22 @@ export class ParleyNode {
   async ingest(channelId: string, raw: unknown[], from?: { answering: string }): Promise<IngestAnswer> {
     const channel = await this.channel(channelId);
     const before = this.#ingesting.get(channel.id);
+    // A large push's forms and signatures are checked now, while the push before it is stored
+    // (decision 0037); for two pushes of a channel at most, what an honest sender keeps in flight.
+    const checking = this.#checkedEarly.get(channel.id) ?? 0;
+    const early = checking < EARLY_PUSHES ? EarlyChecks.start(raw) : undefined;
+    if (early) this.#checkedEarly.set(channel.id, checking + 1);
     const run = (async () => {
-      if (before) await before.catch(() => undefined);
-      return this.#ingest(channel, raw, from?.answering);
+      try {
+        if (before) await before.catch(() => undefined);
+        return await this.#ingest(channel, raw, from?.answering, true, early);
+      } finally {
+        if (early) {
+          const left = (this.#checkedEarly.get(channel.id) ?? 1) - 1;
+          if (left > 0) this.#checkedEarly.set(channel.id, left);
+          else this.#checkedEarly.delete(channel.id);
+        }
+      }
     })();
     const settled = run.then(
       () => undefined,
@@ -371,11 +389,19 @@ export class ParleyNode {
     raw: unknown[],
     answering: string | undefined,
     hints = true,
+    early?: EarlyChecks,
   ): Promise<IngestAnswer> {
-    const result = await verifyBatch(this.store, channel, raw, () => this.clock.now(), hints ? this.#known : undefined);
+    const result = await verifyBatch(
+      this.store,
+      channel,
+      raw,
+      () => this.clock.now(),
+      hints ? this.#known : undefined,
+      early,
+    );
     // A refusal is judged on the heads as stored: a remembered one may be behind (a gap that is not one).
     if (result.hinted && result.error && !(await this.#hintsHeld(channel.id, result.hinted))) {
-      return this.#ingest(await this.#reloaded(channel), raw, answering, false);
+      return this.#ingest(await this.#reloaded(channel), raw, answering, false, early);
     }
     this.#noteClaims(channel.id, result.accepted);
     const needsReceipt =
@@ -420,12 +446,13 @@ export class ParleyNode {
       batch = await (together ? this.#writingOwn(channel.id, write) : write());
     } catch (error) {
       // A claim came in after the heads known were offered: taken in again, reading the heads under the lock.
-      if (error instanceof ClaimBeyondHint) return this.#ingest(await this.#reloaded(channel), raw, answering, false);
+      if (error instanceof ClaimBeyondHint)
+        return this.#ingest(await this.#reloaded(channel), raw, answering, false, early);
       // A remembered head was behind the stored one (another process wrote the feed): start again from the store.
       const moved = refusedOnKnownHeads(error);
       if (!(result.hinted || moved) || !isParleyError(error) || !STALE_HEAD.has(error.code)) throw error;
       if (moved) this.#movedUnder(channel.id);
-      return this.#ingest(await this.#reloaded(channel), raw, answering, false);
+      return this.#ingest(await this.#reloaded(channel), raw, answering, false, early);
     }
     const written = batch?.own;
     for (const list of result.accepted.values()) result.stored += list.length;
