@@ -37,7 +37,7 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
       entries.push(JSON.parse(JSON.stringify(signed.entry)));
       prev = signed.id;
     }
-    return { store, channel: channelState(row), entries };
+    return { store, channel: channelState(row), entries, us, id };
   }
 
   it('stores everything when every signature holds', async () => {
@@ -66,7 +66,15 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
       store: Awaited<ReturnType<typeof setup>>['store'],
       channel: Parameters<typeof ingestBatch>[1],
       entries: unknown[],
-    ) => ingestBatch(store, channel, entries, systemClock.now, new Date().toISOString(), EarlyChecks.start(entries));
+    ) =>
+      ingestBatch(
+        store,
+        channel,
+        entries,
+        systemClock.now,
+        new Date().toISOString(),
+        EarlyChecks.start(entries, channel),
+      );
 
     it('stores everything when every signature holds', async () => {
       const { store, channel, entries } = await setup(200);
@@ -100,15 +108,33 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
       await store.close();
     });
 
-    it('checks in line an entry it holds already (a fork is proved on a verified signature)', async () => {
-      const { store, channel, entries } = await setup(200);
+    it('stores exactly the entries before a bad signature in its second batch for the pool (position 300 of 512)', async () => {
+      const { store, channel, entries } = await setup(512);
+      entries[300]!.sig = entries[299]!.sig;
+      const result = await ingest(store, channel, entries);
+      assert.equal(result.stored, 300);
+      assert.equal(result.error?.details.seq, 301);
+      await store.close();
+    });
+
+    it('takes a resend as such, and proves a fork at a seq it holds on a signature checked in line', async () => {
+      const { store, channel, entries, us, id } = await setup(200);
       assert.equal((await ingest(store, channel, entries.slice(0, 100))).stored, 100);
-      // The same seqs again, one of them re-signed over a different body: a fork, proved in line.
       const again = entries.slice(0, 100).map((e) => JSON.parse(JSON.stringify(e)) as SignedEntry);
-      const result = await ingest(store, channel, [...again, ...entries.slice(100)]);
-      assert.equal(result.duplicates, 100);
-      assert.equal(result.stored, 100);
-      assert.equal(result.error, undefined);
+      // Seq 100 signed again over another body: a fork of the entry held there.
+      const other = signEntry(
+        { ...entries[99]!.header, type: 'message', body: messageBody(1000) } as Parameters<typeof signEntry>[0],
+        us,
+      ).entry;
+      assert.equal(other.header.channel, id);
+      const resent = await ingest(store, channel, again);
+      assert.equal(resent.duplicates, 100);
+      assert.equal(resent.error, undefined);
+      const forked = await ingest(store, channel, [...again.slice(0, 99), JSON.parse(JSON.stringify(other))]);
+      assert.equal(forked.forks.length, 1);
+      assert.equal(forked.forks[0]!.proof.seq, 100);
+      assert.equal(forked.stored, 0);
+      assert.equal((await store.head(channel.id, 'us-js'))?.seq, 100);
       await store.close();
     });
   });
@@ -116,15 +142,83 @@ describe('ingesting a large batch (signatures on the worker pool)', () => {
 
 describe('EarlyChecks', () => {
   it('starts only for a batch of 64 entries or more', () => {
-    assert.equal(EarlyChecks.start(Array.from({ length: 63 }, () => ({}))), undefined);
-    assert.ok(EarlyChecks.start(Array.from({ length: 64 }, () => ({}))));
+    const { row } = twoPartyChannel('sizes');
+    const channel = channelState(row);
+    assert.equal(
+      EarlyChecks.start(
+        Array.from({ length: 63 }, () => ({})),
+        channel,
+      ),
+      undefined,
+    );
+    assert.ok(
+      EarlyChecks.start(
+        Array.from({ length: 64 }, () => ({})),
+        channel,
+      ),
+    );
+    assert.equal(
+      EarlyChecks.start(
+        Array.from({ length: 513 }, () => ({})),
+        channel,
+      ),
+      undefined,
+      'over the batch limit',
+    );
   });
 
   it("hands over each entry's form as checked on arrival, and its signature's verdict from the pool", async () => {
-    const { id, us } = twoPartyChannel('early');
+    const { raw, channel } = feed(70);
+    raw[5]!.sig = raw[4]!.sig;
+    raw[40] = { header: 'not a header' } as unknown as SignedEntry;
+    const early = EarlyChecks.start(raw, channel)!;
+    assert.equal(early.sent, 40);
+    const first = early.form(raw[0]);
+    assert.equal(early.form(raw[0]), first, 'the form checked on arrival, not checked again');
+    assert.equal(await early.verdict(first), true);
+    assert.equal(await early.verdict(early.form(raw[5])), false);
+    assert.equal(await early.verdict(early.form(raw[39])), true);
+    // From the first malformed entry on, nothing was checked on arrival: the verifier checks in its turn.
+    assert.throws(() => early.form(raw[40]), { code: 'PARLEY_E_HEADER' });
+    const later = early.form(raw[41]);
+    assert.notEqual(early.form(raw[41]), later);
+    assert.equal(early.verdict(later), undefined);
+    await early.settled;
+  });
+
+  // Only what the verifier is bound to check in the push's turn is sent to the pool.
+  for (const [what, spoil, sent] of [
+    ['a break in the chain', (raw: SignedEntry[]) => raw.splice(30, 1), 30],
+    [
+      'an entry of another channel',
+      (raw: SignedEntry[]) => (raw[20]!.header.channel = twoPartyChannel('other').id),
+      20,
+    ],
+    [
+      'an entry by a party not a member (no key in force)',
+      (raw: SignedEntry[]) => (raw[10]!.header.author = 'xx-yy'),
+      10,
+    ],
+    [
+      'a key not in force',
+      (raw: SignedEntry[]) => (raw[0]!.header.key = raw[0]!.header.key.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))),
+      0,
+    ],
+  ] as const) {
+    it(`sends nothing to the pool from ${what} on`, async () => {
+      const { raw, channel } = feed(100);
+      spoil(raw);
+      const early = EarlyChecks.start(raw, channel)!;
+      assert.equal(early.sent, sent);
+      await early.settled;
+    });
+  }
+
+  function feed(n: number) {
+    const { id, us, row } = twoPartyChannel('early');
     const raw: SignedEntry[] = [];
     let prev: string | null = null;
-    for (let seq = 1; seq <= 70; seq++) {
+    for (let seq = 1; seq <= n; seq++) {
       const signed: { id: string; entry: SignedEntry } = signEntry(
         {
           channel: id,
@@ -140,18 +234,6 @@ describe('EarlyChecks', () => {
       raw.push(JSON.parse(JSON.stringify(signed.entry)));
       prev = signed.id;
     }
-    raw[5]!.sig = raw[4]!.sig;
-    raw[40] = { header: 'not a header' } as unknown as SignedEntry;
-    const early = EarlyChecks.start(raw)!;
-    const first = early.form(raw[0]);
-    assert.equal(early.form(raw[0]), first, 'the form checked on arrival, not checked again');
-    assert.equal(await early.verdict(first), true);
-    assert.equal(await early.verdict(early.form(raw[5])), false);
-    assert.equal(await early.verdict(early.form(raw[39])), true);
-    // From the first malformed entry on, nothing was checked on arrival: the verifier checks in its turn.
-    assert.throws(() => early.form(raw[40]), { code: 'PARLEY_E_HEADER' });
-    const later = early.form(raw[41]);
-    assert.notEqual(early.form(raw[41]), later);
-    assert.equal(early.verdict(later), undefined);
-  });
+    return { raw, channel: channelState(row) };
+  }
 });

@@ -51,26 +51,39 @@ type PoolVerdict = Promise<number[]>;
  * pool here, are verified meanwhile on the other core. Both checks are pure:
  * an entry's form and id depend on its bytes alone, its signature on the key
  * its header names, so what they find holds whenever the verifier asks. The
- * verifier still judges every entry in order, and whether the key named is
- * the author's key in force; an entry after the first whose form fails is not
- * looked at here. The most this costs a peer's push is what verifying it in
- * its turn costs: every signature of a batch of new entries is checked then
- * too.
+ * verifier still judges every entry in order.
+ *
+ * Only what the verifier is bound to check in its turn is sent: the entries
+ * of this channel by its members under their keys in force, each continuing
+ * the one before it of its author in the push. The pass stops at the first
+ * entry that is not such (a malformed one, a key-rotate, a break in a chain):
+ * the verifier looks at the rest in its turn.
  */
 export class EarlyChecks {
   readonly #forms = new WeakMap<object, CheckedEntry>();
   readonly #verdicts = new Map<CheckedEntry, { verdict: PoolVerdict; position: number }>();
+  readonly #sent: PoolVerdict[] = [];
 
   /** Pushes checked on arrival since the process started (for tests). */
   static started = 0;
 
-  /** Starts the checks of a push of at least PARALLEL_FROM entries; undefined for a shorter one. */
-  static start(raw: unknown[]): EarlyChecks | undefined {
-    if (raw.length < PARALLEL_FROM) return undefined;
+  /** Starts the checks of a push of PARALLEL_FROM to limits.batchEntries entries; undefined for another. */
+  static start(raw: unknown[], channel: ChannelState): EarlyChecks | undefined {
+    if (raw.length < PARALLEL_FROM || raw.length > limits.batchEntries) return undefined;
     EarlyChecks.started++;
     const early = new EarlyChecks();
-    early.#start(raw);
+    early.#start(raw, channel);
     return early;
+  }
+
+  /** Settles once every signature sent on arrival has its verdict (or the pool failed); never rejects. */
+  get settled(): Promise<void> {
+    return Promise.allSettled(this.#sent).then(() => undefined);
+  }
+
+  /** Signatures sent to the pool on arrival (for tests). */
+  get sent(): number {
+    return this.#verdicts.size;
   }
 
   /** The input's form as checked on arrival, else checked now (checkEntryForm, throwing as it does). */
@@ -81,10 +94,13 @@ export class EarlyChecks {
   /** Resolves true when the entry's signature verifies; undefined if it was not sent on arrival. */
   verdict(entry: CheckedEntry): Promise<boolean> | undefined {
     const sent = this.#verdicts.get(entry);
-    return sent?.verdict.then((failing) => !failing.includes(sent.position));
+    if (!sent) return undefined;
+    const valid = sent.verdict.then((failing) => !failing.includes(sent.position));
+    valid.catch(() => undefined); // a pool that failed: the caller's await sees it, and nothing is left unhandled
+    return valid;
   }
 
-  #start(raw: unknown[]): void {
+  #start(raw: unknown[], channel: ChannelState): void {
     pool ??= SignaturePool.start();
     let batch = new SignatureBatch(POOL_BATCH);
     let entries: CheckedEntry[] = [];
@@ -93,19 +109,37 @@ export class EarlyChecks {
       const verdict = pool!.verify(batch);
       // Awaited only by the verifier, and not at all if the push is refused before: never unhandled.
       verdict.catch(() => undefined);
+      this.#sent.push(verdict);
       for (const [position, entry] of entries.entries()) this.#verdicts.set(entry, { verdict, position });
       batch = new SignatureBatch(POOL_BATCH);
       entries = [];
     };
+    const last = new Map<string, CheckedEntry>();
     for (const input of raw) {
       if (typeof input !== 'object' || input === null) break;
       let entry: CheckedEntry;
       try {
         entry = checkEntryForm(input);
-        batch.addEntry(entry);
       } catch {
         break; // the verifier meets the same failure in its turn
       }
+      const { header } = entry;
+      const before = last.get(header.author);
+      if (
+        header.channel !== channel.id ||
+        header.type === 'key-rotate' ||
+        // A party not a member has no key in force.
+        channel.keys.keyAt(header.author, header.seq) !== header.key ||
+        (before && (header.seq !== before.header.seq + 1 || header.prev !== before.id))
+      ) {
+        break;
+      }
+      try {
+        batch.addEntry(entry);
+      } catch {
+        break;
+      }
+      last.set(header.author, entry);
       this.#forms.set(input, entry);
       entries.push(entry);
       if (batch.full) send();

@@ -53,6 +53,8 @@ const GROUP_COMMIT_MAX = 256;
 
 /** A channel's pushes checked as they arrive at most at once: the two a sender keeps in flight (decision 0037). */
 const EARLY_PUSHES = 2;
+/** The node's pushes checked as they arrive at most at once, whatever their channels. */
+const EARLY_PUSHES_NODE = 4;
 
 /** What the store says when a batch does not continue the feed's head as locked: a remembered head was stale. */
 const STALE_HEAD = new Set(['PARLEY_E_GAP', 'PARLEY_E_PREV_MISMATCH']);
@@ -123,8 +125,12 @@ export class ParleyNode {
   readonly #draining = new Set<string>();
   /** Per channel, the batch being taken in (the next waits for it). */
   readonly #ingesting = new Map<string, Promise<void>>();
-  /** Per channel, the pushes whose checks started as they arrived and that are not yet taken in (decision 0037). */
+  /**
+   * Per channel and in all, the pushes whose checks started as they arrived, not yet taken in or
+   * not yet verified (decision 0037).
+   */
   readonly #checkedEarly = new Map<string, number>();
+  #checkingEarly = 0;
   /** Feed heads this process committed or read: a peer's batch is verified without reading them (decision 0030). */
   readonly #known = new KnownHeads();
   /** Channel → how many more own writes read the heads under the lock first (see #movedUnder). */
@@ -358,18 +364,20 @@ export class ParleyNode {
     // A large push's forms and signatures are checked now, while the push before it is stored
     // (decision 0037); for two pushes of a channel at most, what an honest sender keeps in flight.
     const checking = this.#checkedEarly.get(channel.id) ?? 0;
-    const early = checking < EARLY_PUSHES ? EarlyChecks.start(raw) : undefined;
-    if (early) this.#checkedEarly.set(channel.id, checking + 1);
+    const early =
+      checking < EARLY_PUSHES && this.#checkingEarly < EARLY_PUSHES_NODE ? EarlyChecks.start(raw, channel) : undefined;
+    if (early) {
+      this.#checkedEarly.set(channel.id, checking + 1);
+      this.#checkingEarly++;
+    }
     const run = (async () => {
       try {
         if (before) await before.catch(() => undefined);
         return await this.#ingest(channel, raw, from?.answering, true, early);
       } finally {
-        if (early) {
-          const left = (this.#checkedEarly.get(channel.id) ?? 1) - 1;
-          if (left > 0) this.#checkedEarly.set(channel.id, left);
-          else this.#checkedEarly.delete(channel.id);
-        }
+        // Counted until its turn is over and every signature it sent is verified: a push refused
+        // before its signatures were asked for still holds its place while the pool works on them.
+        if (early) void early.settled.then(() => this.#checkedEarlyDone(channel.id));
       }
     })();
     const settled = run.then(
@@ -382,6 +390,13 @@ export class ParleyNode {
     } finally {
       if (this.#ingesting.get(channel.id) === settled) this.#ingesting.delete(channel.id);
     }
+  }
+
+  #checkedEarlyDone(channel: string): void {
+    this.#checkingEarly--;
+    const left = (this.#checkedEarly.get(channel) ?? 1) - 1;
+    if (left > 0) this.#checkedEarly.set(channel, left);
+    else this.#checkedEarly.delete(channel);
   }
 
   async #ingest(
