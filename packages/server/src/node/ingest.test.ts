@@ -186,6 +186,18 @@ describe('EarlyChecks', () => {
     await early.settled;
   });
 
+  it('settles once every signature it sent has its verdict (what a node waits for before counting a push out)', async () => {
+    const { raw, channel } = feed(512);
+    const early = EarlyChecks.start(raw, channel)!;
+    assert.equal(early.sent, 512);
+    const verdicts = raw.map((input) => early.verdict(early.form(input))!);
+    const done = verdicts.map(() => false);
+    for (const [i, v] of verdicts.entries()) void v.then(() => (done[i] = true));
+    await early.settled;
+    await Promise.resolve(); // the verdicts' own handlers, queued before settled's
+    assert.equal(done.filter((d) => !d).length, 0);
+  });
+
   // Only what the verifier is bound to check in the push's turn is sent to the pool.
   for (const [what, spoil, sent] of [
     ['a break in the chain', (raw: SignedEntry[]) => raw.splice(30, 1), 30],
