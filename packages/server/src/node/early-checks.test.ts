@@ -6,7 +6,9 @@ import { after, describe, it } from 'node:test';
 import { type SignedEntry, signEntry } from '@parley/record';
 import { systemClock } from '../clock/clock.js';
 import { openStore } from '../store/open-store.js';
+import { eventually } from '../test-util/nodes.js';
 import { messageBody, twoPartyChannel } from './_fixtures.js';
+import { channelState } from './channel-state.js';
 import { EarlyChecks } from './ingest.js';
 import { ParleyNode } from './node.js';
 
@@ -41,7 +43,7 @@ describe('a node checking pushes as they arrive', () => {
     }
     /** The peer's pushes: 100 entries each, in order. */
     const pushes = [0, 1, 2, 3, 4].map((i) => feed.slice(i * 100, i * 100 + 100));
-    return { id, node, store, pushes };
+    return { id, node, store, pushes, feed, channel: channelState(row) };
   }
 
   it('checks the first two of four pushes sent at once on arrival, the others in their turn, and stores all', async () => {
@@ -63,6 +65,35 @@ describe('a node checking pushes as they arrive', () => {
       assert.equal((await node.ingest(id, pushes[4]!)).stored, 100);
       assert.equal(EarlyChecks.started - before, 3);
       assert.equal((await store.head(id, 'cn-jsd'))?.seq, 500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('counts a push refused at its first entry until the pool has verified the signatures it sent', async () => {
+    const { id, node, store, pushes, feed, channel } = await setup();
+    try {
+      // The pool takes signatures in the order sent: these 4,000 go before the pushes' own.
+      const busy = Array.from({ length: 8 }, () => EarlyChecks.start(feed, channel)!);
+      const before = EarlyChecks.started;
+      // The node holds nothing of the peer's feed: pushes from seq 101 and 201 are refused at their first entry.
+      const refused = await Promise.all([node.ingest(id, pushes[1]!), node.ingest(id, pushes[2]!)]);
+      assert.deepEqual(
+        refused.map((a) => [a.stored, a.error?.code]),
+        [
+          [0, 'PARLEY_E_GAP'],
+          [0, 'PARLEY_E_GAP'],
+        ],
+      );
+      assert.equal(EarlyChecks.started - before, 2);
+      // Their turns are over, but their signatures wait on the pool: the next push is checked in its turn.
+      assert.equal(node.checkingEarly, 2);
+      assert.equal((await node.ingest(id, pushes[3]!)).error?.code, 'PARLEY_E_GAP');
+      assert.equal(EarlyChecks.started - before, 2);
+      await Promise.all(busy.map((b) => b.settled));
+      await eventually(async () => node.checkingEarly === 0, 10_000, 'the pushes counted out');
+      assert.equal((await node.ingest(id, pushes[0]!)).stored, 100);
+      assert.equal(EarlyChecks.started - before, 3);
     } finally {
       await store.close();
     }

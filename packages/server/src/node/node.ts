@@ -392,6 +392,11 @@ export class ParleyNode {
     }
   }
 
+  /** Pushes checked as they arrived whose turn or signatures are not over yet (decision 0037; for tests). */
+  get checkingEarly(): number {
+    return this.#checkingEarly;
+  }
+
   #checkedEarlyDone(channel: string): void {
     this.#checkingEarly--;
     const left = (this.#checkedEarly.get(channel) ?? 1) - 1;
