@@ -1,32 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachDialect, pgUrl } from './_util.js';
-import { AT_COMMIT_MARK, DEFER_MARK, DeferringClient, deferred, inline } from './dialects/deferred-writes.js';
+import { AT_COMMIT_MARK, DEFER_MARK, DeferringClient, deferred } from './dialects/deferred-writes.js';
 
 const tricky = ["it's", 'back\\slash', '$1 and $2', '"quoted"', 'ünïcødé ✓', "''", "E'\\x00'"];
-
-describe('deferred writes: inlining values', () => {
-  it('replaces each $n outside quotes, longest number first', () => {
-    assert.equal(
-      inline('insert into "t$1" (a, b) values ($1, $10) -- \'$2\'', [1, 2, 3, 4, 5, 6, 7, 8, 9, 'ten']),
-      `insert into "t$1" (a, b) values (1, 'ten') -- '$2'`,
-    );
-  });
-  it('writes strings, bytes, numbers, booleans and null as literals', () => {
-    assert.equal(
-      inline('$1,$2,$3,$4,$5', ["it's", Buffer.from([0, 255]), -2.5, true, null]),
-      `'it''s',E'\\\\x00ff'::bytea,-2.5,true,null`,
-    );
-    assert.equal(inline('$1', ['a\\b']), ` E'a\\\\b'`);
-  });
-  it('refuses what it cannot write faithfully', () => {
-    assert.throws(() => inline('$2', [1]), RangeError);
-    assert.throws(() => inline('$1', [Number.NaN]), RangeError);
-    assert.throws(() => inline('$1', [[1, 2]]), TypeError);
-    assert.throws(() => inline('$1', ['a\u0000b']), /U\+0000/);
-  });
-});
 
 forEachDialect('deferred writes', (target) => {
   const bytes = target.name === 'sqlite' ? 'blob' : 'bytea';
@@ -116,11 +94,12 @@ forEachDialect('deferred writes', (target) => {
         assert.equal(client.held, 0);
         assert.equal(seen.rows[0]!.n, 2);
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [3, 'three']);
-        // A large marked statement is sent at once, after what is held.
-        const rows = Array.from({ length: 150 }, (_, i) => [1000 + i, `bulk ${i}`]);
+        // A large marked statement is held too: its values are bound, not parsed (a catch-up's inserts).
+        const rows = Array.from({ length: 500 }, (_, i) => [1000 + i, `bulk ${i}`.repeat(100)]);
         const placeholders = rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
         await query(`insert into t (id, s) values ${placeholders} ${DEFER_MARK}`, rows.flat());
-        assert.equal(client.held, 0);
+        assert.equal(client.held, 2);
+        assert.equal((await query('select count(*)::int as n from t where id >= $1', [1000])).rows[0]!.n, 500);
         await query(`delete from t where id >= $1 ${DEFER_MARK}`, [1000]);
         assert.equal(client.held, 1);
         assert.equal((await query('commit')).command, 'COMMIT');
@@ -138,7 +117,7 @@ forEachDialect('deferred writes', (target) => {
       });
     });
 
-    it('sends a transaction’s begin, the writes held and the next read in one message, the read’s values written in as pg sends them', async () => {
+    it('sends a transaction’s begin, the writes held and the next read in one round trip, every value as a parameter', async () => {
       await onOwnClient(async (client) => {
         const query = (text: string, values: unknown[] = []) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
@@ -152,8 +131,8 @@ forEachDialect('deferred writes', (target) => {
         const head = await query('select id, s from t where id = $1 for update', [1]);
         assert.deepEqual(head.rows, [{ id: 1, s: '5' }]);
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, 'two']);
-        // A read after held writes: one message too. A number against a text column is
-        // compared as text, as a parameter would be (a bare 5 would fail: text = integer).
+        // A read after held writes: one round trip too. A number against a text column is
+        // compared as text, as a parameter is (a bare 5 would fail: text = integer).
         const seen = await query('select count(*)::int as n from t where s = $1 or id > $2', [5, 1]);
         assert.equal(seen.rows[0]!.n, 2);
         assert.equal((await query('commit')).command, 'COMMIT');
@@ -168,14 +147,18 @@ forEachDialect('deferred writes', (target) => {
         connection.off('readyForQuery', count);
         assert.equal(roundTrips, 0);
         assert.equal(client.held, 0);
-        // Values that cannot be written in (an array) go as parameters, after the held statements.
+        // An array goes as a parameter too, in the same round trip as the held statements.
+        roundTrips = 0;
+        connection.on('readyForQuery', count);
         await query('begin');
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [4, 'four']);
         const any = await query('select count(*)::int as n from t where id = any($1)', [[1, 2, 4]]);
         assert.equal(any.rows[0]!.n, 3);
         await query('commit');
+        connection.off('readyForQuery', count);
+        assert.equal(roundTrips, 2, 'begin + write + read, commit');
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 3);
-        // Strings with quotes and backslashes, null and booleans written in mean what the parameters meant.
+        // Strings with quotes and backslashes, null and booleans mean what they mean as parameters.
         await query('insert into t (id, s) values ($1, $2), ($3, $4)', [5, "it's", 6, 'back\\slash']);
         await query('begin');
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [7, null]);
@@ -186,7 +169,7 @@ forEachDialect('deferred writes', (target) => {
           false,
         ]);
         assert.equal(odd.rows[0]!.n, 3);
-        // A statement the scanner could misread (a comment) is sent with its parameters instead.
+        // A statement with a comment, its values bound as they stand.
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [8, 'eight']);
         const commented = await query("select count(*)::int as n from t -- it's\n where id >= $1", [7]);
         assert.equal(commented.rows[0]!.n, 2);
@@ -270,6 +253,104 @@ forEachDialect('deferred writes', (target) => {
           (await prepared()).map((r) => r.name),
           ['parley_0_0', 'parley_1_0'],
         );
+      });
+    });
+
+    it('binds held statements to plans prepared on the server: each parsed once per connection, none twice', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        const connection = (client as unknown as { connection: { parse(m: { name?: string }): void } }).connection;
+        const parse = connection.parse.bind(connection);
+        const parsed: Array<string | undefined> = [];
+        connection.parse = (m) => {
+          parsed.push(m.name || undefined);
+          parse(m);
+        };
+        const insert = `insert into t (id, s) values ($1, $2) ${DEFER_MARK}`;
+        const read = 'select count(*)::int as n from t where id > $1';
+        const transaction = async (ids: number[]) => {
+          await query('begin');
+          for (const id of ids) await query(insert, [id, `row ${id}`]);
+          const { rows } = await query(read, [0]);
+          await query('commit');
+          return rows[0]!.n;
+        };
+        // The insert twice in one pipeline: unnamed the first time, then prepared, and parsed once.
+        assert.equal(await transaction([1, 2, 3]), 3);
+        assert.deepEqual(
+          parsed.filter((n) => n !== undefined),
+          ['parley_0_0'],
+        );
+        parsed.length = 0;
+        assert.equal(await transaction([4, 5]), 5);
+        // The read is prepared now; the insert is bound to its plan, not parsed again.
+        assert.deepEqual(
+          parsed.filter((n) => n !== undefined),
+          ['parley_0_1'],
+        );
+        parsed.length = 0;
+        assert.equal(await transaction([6]), 6);
+        assert.deepEqual(
+          parsed.filter((n) => n !== undefined),
+          [],
+        );
+        const prepared = await query('select statement from pg_prepared_statements order by name');
+        assert.deepEqual(
+          prepared.rows.map((r) => r.statement),
+          [insert, read],
+        );
+      });
+    });
+
+    it('knows which statements a failed pipeline prepared: those before the error, not those the server skipped', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        const first = `insert into t (id, s) values ($1, $2) ${DEFER_MARK}`;
+        const second = `insert into t (s, id) values ($2, $1) ${DEFER_MARK}`;
+        const read = 'select count(*)::int as n from t where id > $1';
+        // Each text seen once: the next pipeline prepares them.
+        await query('begin');
+        await query(first, [1, 'one']);
+        await query(second, [2, 'two']);
+        await query(read, [0]);
+        await query('rollback');
+        // `first` is prepared and then fails (a duplicate key); `second` and the read, after it, are skipped.
+        await query('begin');
+        await query(first, [10, 'ten']);
+        await query(first, [10, 'again']);
+        await query(second, [11, 'eleven']);
+        await assert.rejects(query(read, [0]), (e: { code?: string }) => e.code === '23505');
+        await query('rollback');
+        // Sent again: `first` bound to its plan (parsed again it would fail, 42P05), the others
+        // prepared now (bound without a plan they would fail, 26000).
+        await query('begin');
+        await query(first, [20, 'twenty']);
+        await query(second, [21, 'twenty-one']);
+        assert.equal((await query(read, [0])).rows[0]!.n, 2);
+        await query('commit');
+        await query('begin');
+        await query(second, [22, 'twenty-two']);
+        assert.equal((await query(read, [0])).rows[0]!.n, 3);
+        await query('commit');
+      });
+    });
+
+    it('fails a pipeline holding a value pg cannot send before sending any of it', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        const circular: { toPostgres?: () => unknown } = {};
+        circular.toPostgres = () => circular;
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, circular]);
+        await assert.rejects(query('select count(*)::int as n from t where id > $1', [0]), /circular/);
+        await assert.rejects(query('commit'), (e: { code?: string }) => e.code === '25P02');
+        await query('rollback');
+        // The connection is whole: nothing of the pipeline reached the server, nothing stays.
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 0);
       });
     });
 

@@ -13,14 +13,14 @@ import pg from 'pg';
  * transaction is rolled back as it would have been. A deferred statement
  * answers at once, with no row count: only writes whose caller reads nothing
  * of their answer may be marked. On SQLite (and outside a transaction) the
- * mark is an SQL comment and the statement runs at once, as does a large
- * marked statement (see HELD_MAX_VALUES).
+ * mark is an SQL comment and the statement runs at once.
  * A transaction's `begin` is held the same way, and the reading statement
- * that sends what is held goes in the same message, its values written in
- * as pg would have sent them (readLiteral): a transaction that locks a
- * feed, writes and commits costs three round trips, not five. A transaction
- * that sent nothing is not rolled back on the server (it never began there).
- * See docs/decisions/0020-fewer-round-trips.md and 0029.
+ * that sends what is held goes with them: one pipeline of the extended
+ * protocol (each statement parsed, or bound to its prepared plan, and run;
+ * one Sync at the end), answered in one round trip. A transaction that
+ * locks a feed, writes and commits costs three round trips, not five. A
+ * transaction that sent nothing is not rolled back on the server (it never
+ * began there). See docs/decisions/0020-fewer-round-trips.md, 0029 and 0038.
  */
 export const DEFER_MARK = '/* parley:deferred */';
 
@@ -37,76 +37,6 @@ const mark: RawBuilder<unknown> = sql.raw(DEFER_MARK);
 /** Marks a write (insert, update, delete) whose answer nobody reads as deferrable. */
 export function deferred<Q extends { modifyEnd(modifier: RawBuilder<unknown>): Q }>(query: Q): Q {
   return query.modifyEnd(mark);
-}
-
-/** One value written into SQL text as a literal of the same meaning as the parameter pg would have sent. */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`cannot write ${value} into SQL`);
-    return String(value);
-  }
-  if (typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') {
-    // A query's text ends at its first NUL: refuse here what PostgreSQL refuses as a parameter.
-    if (value.includes('\u0000')) throw new RangeError('PostgreSQL text cannot hold U+0000');
-    return pg.escapeLiteral(value);
-  }
-  if (value instanceof Uint8Array)
-    return `E'\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'::bytea`;
-  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
-  if (Array.isArray(value)) throw new TypeError('arrays are not written into deferred statements');
-  return pg.escapeLiteral(JSON.stringify(value));
-}
-
-/**
- * One value of a statement that reads, written as pg would have sent it as a
- * parameter: as text of no declared type (a quoted literal), which the
- * server types from where it stands — a number compared with a text column
- * stays text, as a parameter would. Bytes are typed, as pg sends them.
- */
-function readLiteral(value: unknown): string {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`cannot write ${value} into SQL`);
-    return `'${value}'`;
-  }
-  if (typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
-  return literal(value);
-}
-
-/**
- * The statement with each `$n` outside quotes replaced by its value as a
- * literal. Kysely's SQL quotes identifiers with " and passes every value as a
- * parameter; quoted text is copied as it stands.
- */
-export function inline(text: string, values: readonly unknown[], write = literal): string {
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      out += c;
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
-      continue;
-    }
-    if (c === '$' && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) {
-      let j = i + 1;
-      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-      const n = Number(text.slice(i + 1, j));
-      if (n < 1 || n > values.length) throw new RangeError(`parameter $${n} of ${values.length}`);
-      out += write(values[n - 1]);
-      i = j - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 type Query = (this: pg.Client, ...args: unknown[]) => unknown;
@@ -159,6 +89,174 @@ function run(client: pg.Client, text: string, values: unknown[] | undefined): Pr
     if (name) clientQuery.call(client, { name, text, values }, done);
     else if (values) clientQuery.call(client, text, values, done);
     else clientQuery.call(client, text, done);
+  });
+}
+
+/** A statement held: its text and its values, sent as parameters. */
+interface Statement {
+  text: string;
+  values: readonly unknown[];
+}
+
+/** What pg exports beside its typings: its result builder and the mapping of a value to a parameter. */
+interface PgResult extends pg.QueryResult {
+  _types: unknown;
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): pg.QueryResultRow;
+  addRow(row: pg.QueryResultRow): void;
+  addCommandComplete(message: unknown): void;
+}
+const pgInternals = pg as unknown as {
+  Result: new (rowMode?: string, types?: unknown) => PgResult;
+  utils: { prepareValue(value: unknown): unknown };
+};
+
+/** pg's connection, as far as a pipeline writes to it (its public message writers). */
+interface Connection {
+  parsedStatements: Record<string, string>;
+  stream: { cork?(): void; uncork?(): void };
+  parse(message: { name?: string; text: string }): void;
+  bind(message: { statement?: string; values: unknown[] }): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(message: Record<string, never>): void;
+  sync(): void;
+  sendCopyFail(message: string): void;
+  on(event: 'parseComplete', listener: () => void): void;
+  off(event: 'parseComplete', listener: () => void): void;
+}
+
+/**
+ * Several statements in one message of the extended protocol: each parsed
+ * (or bound to the plan its connection prepared for it, decision 0021) and
+ * run, then one Sync, so one round trip. The server runs them in order and,
+ * at an error, skips the rest up to the Sync: the pipeline fails with that
+ * error, as a message of several statements would. The caller's result is
+ * the last statement's. A pg submittable (the interface pg-cursor uses): pg's
+ * client queues it and routes the answers to it.
+ */
+class Pipeline {
+  /** pg's client gives it its type parsers; the last statement's rows and count. */
+  readonly _result = new pgInternals.Result();
+  callback: (error: Error | null, result?: pg.QueryResult) => void;
+  readonly #client: pg.Client;
+  readonly #statements: readonly Statement[];
+  /** Which statement the server answers for now. */
+  #at = 0;
+  /** Names parsed in this pipeline, in order (undefined: an unnamed statement): marked prepared as each completes. */
+  readonly #parsing: Array<string | undefined> = [];
+  #connection: Connection | undefined;
+  #rowError: Error | undefined;
+  readonly #parsed = () => {
+    const name = this.#parsing.shift();
+    const statement = name === undefined ? undefined : this.#named.get(name);
+    if (name !== undefined && statement !== undefined && this.#connection)
+      this.#connection.parsedStatements[name] = statement;
+  };
+  readonly #named = new Map<string, string>();
+
+  constructor(
+    client: pg.Client,
+    statements: readonly Statement[],
+    callback: (error: Error | null, result?: pg.QueryResult) => void,
+  ) {
+    this.#client = client;
+    this.#statements = statements;
+    this.callback = callback;
+  }
+
+  /** The statements' text (what a recorder wrapping pg's query reads). */
+  get text(): string {
+    return this.#statements.map((s) => s.text).join(';\n');
+  }
+
+  submit(connection: Connection): Error | null {
+    // Every value mapped first: a value pg cannot send fails the pipeline before a byte of it is written.
+    let bound: unknown[][];
+    try {
+      bound = this.#statements.map((s) => s.values.map((v) => pgInternals.utils.prepareValue(v)));
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    this.#connection = connection;
+    connection.on('parseComplete', this.#parsed);
+    const last = this.#statements.length - 1;
+    connection.stream.cork?.();
+    try {
+      this.#statements.forEach((s, i) => {
+        const name = s.values.length > 0 ? nameOf(this.#client, s.text) : undefined;
+        if (name === undefined || (connection.parsedStatements[name] === undefined && !this.#named.has(name))) {
+          connection.parse({ name, text: s.text });
+          this.#parsing.push(name);
+          if (name !== undefined) this.#named.set(name, s.text);
+        }
+        connection.bind({ statement: name, values: bound[i]! });
+        if (i === last) connection.describe({ type: 'P', name: '' });
+        connection.execute({});
+      });
+      connection.sync();
+    } finally {
+      connection.stream.uncork?.();
+    }
+    return null;
+  }
+
+  handleRowDescription(message: { fields: unknown[] }): void {
+    if (this.#at === this.#statements.length - 1) this._result.addFields(message.fields);
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    if (this.#at !== this.#statements.length - 1 || this.#rowError) return;
+    try {
+      this._result.addRow(this._result.parseRow(message.fields));
+    } catch (error) {
+      this.#rowError = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  handleCommandComplete(message: unknown): void {
+    if (this.#at === this.#statements.length - 1) this._result.addCommandComplete(message);
+    this.#at++;
+  }
+
+  handleEmptyQuery(): void {
+    this.#at++;
+  }
+
+  /** Never asked for (every statement runs to its end); there is nothing to do. */
+  handlePortalSuspended(): void {}
+
+  handleCopyInResponse(connection: Connection): void {
+    connection.sendCopyFail('parley sends no COPY');
+  }
+
+  handleCopyData(): void {}
+
+  handleError(error: Error): void {
+    this.#done();
+    // A table changed under a prepared `select *` (another process migrated): prepare anew from now on.
+    if ((error as { code?: unknown }).code === '0A000') forgetNames(this.#client);
+    this.callback(error);
+  }
+
+  handleReadyForQuery(): void {
+    this.#done();
+    if (this.#rowError) this.callback(this.#rowError);
+    else this.callback(null, this._result);
+  }
+
+  #done(): void {
+    this.#connection?.off('parseComplete', this.#parsed);
+    this.#connection = undefined;
+  }
+}
+
+/** Sends `statements` as one pipeline; resolves with the last one's result. */
+function runAll(client: pg.Client, statements: readonly Statement[]): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    clientQuery.call(
+      client,
+      new Pipeline(client, statements, (error, result) => (error ? reject(error) : resolve(result!))),
+    );
   });
 }
 
@@ -228,18 +326,18 @@ function forgetNames(client: pg.Client): void {
   if ((command === 'begin' || command.startsWith('start transaction')) && values.length === 0) {
     // Held too: sent in the message of the transaction's first statement, not in one of its own.
     state.inTransaction = true;
-    state.held = [text];
+    state.held = [{ text, values }];
     state.atCommit = [];
     state.sent = false;
     state.failed = false;
     return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (state.inTransaction && text.endsWith(AT_COMMIT_MARK) && values.length === 0) {
-    state.atCommit.push(text);
+    state.atCommit.push({ text, values });
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
-  if (state.inTransaction && text.endsWith(DEFER_MARK) && small(values)) {
-    state.held.push(inline(text, values));
+  if (state.inTransaction && text.endsWith(DEFER_MARK)) {
+    state.held.push({ text, values });
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (command === 'rollback') {
@@ -261,12 +359,9 @@ function forgetNames(client: pg.Client): void {
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
-  if (values.length === 0) return watched(state, run(this, `${held.join(';\n')};\n${text}`, undefined));
-  // The reading statement goes in the same message, its values written in (one round trip, not two).
-  const inlined = small(values) ? inlineRead(text, values) : undefined;
-  if (inlined !== undefined) return watched(state, run(this, `${held.join(';\n')};\n${inlined}`, undefined));
-  // Only once what is held ran: if its message failed unrun, this statement must not run on its own.
-  return watched(state, run(this, held.join(';\n'), undefined)).then(() => run(this, text, values));
+  // The statement goes in the same pipeline as what is held: one round trip, not two.
+  held.push({ text, values });
+  return watched(state, runAll(this, held));
 };
 
 /** Sends what is held, alone (before a statement in another form). */
@@ -274,14 +369,14 @@ function sendHeld(client: pg.Client, state: Held): Promise<unknown> {
   const held = state.held;
   state.held = [];
   state.sent = true;
-  return watched(state, run(client, held.join(';\n'), undefined)).catch(() => undefined);
+  return watched(state, runAll(client, held)).catch(() => undefined);
 }
 
 /**
- * A message that carried held statements (the begin among them, perhaps):
- * if it fails, PostgreSQL may have run none of it — a syntax error anywhere
- * fails the whole message before it runs — so the transaction is taken as
- * failed until it is rolled back.
+ * A pipeline that carried held statements (the begin among them, perhaps):
+ * if it fails, the server skipped the rest of it, and the begin itself may
+ * not have run (a connection lost) — so the transaction is taken as failed
+ * until it is rolled back, whatever the server's state.
  */
 function watched<T>(state: Held, sent: Promise<T>): Promise<T> {
   return sent.catch((error: unknown) => {
@@ -290,46 +385,11 @@ function watched<T>(state: Held, sent: Promise<T>): Promise<T> {
   });
 }
 
-/**
- * Statements whose text this scanner could misread, and whose values are
- * therefore never written in: comments (but the two marks), dollar quotes,
- * escape strings, backslashes. Kysely writes none of them.
- */
-const UNSAFE_TO_INLINE = /--|\/\*(?! parley:(?:deferred|at-commit) \*\/)|\$[A-Za-z_]*\$|[Ee]'|\\/;
-
-/** A reading statement with its values written in (see readLiteral), or undefined if one cannot be. */
-function inlineRead(text: string, values: readonly unknown[]): string | undefined {
-  if (UNSAFE_TO_INLINE.test(text)) return undefined;
-  try {
-    return inline(text, values, readLiteral);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Only small statements are held: a batch of hundreds of entries (catch-up)
- * pays one round trip for many rows anyway, and PostgreSQL parses a long
- * text of literals more slowly than it binds the same values (30,000
- * entries caught up in 11.8 s held against 8.5 s sent at once).
- */
-const HELD_MAX_VALUES = 256;
-const HELD_MAX_CHARS = 64 * 1024;
-function small(values: readonly unknown[]): boolean {
-  if (values.length > HELD_MAX_VALUES) return false;
-  let chars = 0;
-  for (const v of values) {
-    if (typeof v === 'string') chars += v.length;
-    else if (v instanceof Uint8Array) chars += 2 * v.byteLength;
-  }
-  return chars <= HELD_MAX_CHARS;
-}
-
 /** Per connection: whether a transaction is open, and the statements held in it (until a read; until the commit). */
 interface Held {
   inTransaction: boolean;
-  held: string[];
-  atCommit: string[];
+  held: Statement[];
+  atCommit: Statement[];
   /** Something of the open transaction (its begin at least) went to the server. */
   sent: boolean;
   /** A message carrying held statements failed: everything but a rollback is refused. */
