@@ -1,6 +1,7 @@
 import { examples } from '@parley/contract';
 import type { JsonValue } from '@parley/record';
 import pg from 'pg';
+import type { AppendedEvent } from '../node/events.js';
 import { operations } from '../runtime/operations.js';
 import { type Serving, serve } from '../runtime/serve.js';
 import { eventually, initParties, ok, type Party } from '../test-util/nodes.js';
@@ -42,18 +43,33 @@ export async function openChannel(served: Serving, bDir: string, bEnv: NodeJS.Pr
   return offer.id;
 }
 
-/** Resolves when B's signed heads show it holds A's feed up to `seq`. */
+/**
+ * Resolves when B's signed heads show it holds A's feed up to `seq`: when A
+ * has committed an entry of B's whose header names that head. The entries
+ * come with the event A emits once it committed them (their rows as
+ * stored), so the measure ends there, not after a read of A's store of its
+ * own (a round trip to PostgreSQL). Without rows, the store is read.
+ */
 export function acknowledged(served: Serving, channel: string, seq: number): Promise<void> {
   return new Promise((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      served.open.node.events.off('appended', listener);
+      resolve();
+    };
     const check = async () => {
       const heads = await served.open.store.peerHeads(channel, 'cn-jsd');
-      if ((heads['us-js'] ?? 0) >= seq) {
-        served.open.node.events.off('appended', listener);
-        resolve();
-      }
+      if ((heads['us-js'] ?? 0) >= seq) finish();
     };
-    const listener = (e: { author: string }) => {
-      if (e.author === 'cn-jsd') void check();
+    const listener = (e: AppendedEvent) => {
+      if (e.author !== 'cn-jsd' || e.channel !== channel) return;
+      if (!e.rows) return void check();
+      for (const row of e.rows) {
+        const heads = (JSON.parse(row.header) as { heads: Record<string, { seq: number }> }).heads;
+        if ((heads['us-js']?.seq ?? 0) >= seq) return finish();
+      }
     };
     served.open.node.events.on('appended', listener);
     void check();
