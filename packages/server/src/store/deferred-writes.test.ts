@@ -178,18 +178,18 @@ forEachDialect('deferred writes', (target) => {
       });
     });
 
-    it('takes a transaction whose held begin went in a message that failed unrun as failed, until rolled back', async () => {
+    it('takes a transaction whose pipeline failed as failed, until rolled back', async () => {
       await onOwnClient(async (client) => {
         const query = (text: string, values: unknown[] = []) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
         await query('begin');
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
-        // A syntax error fails the whole message before any of it runs, the begin included.
+        // The begin and the insert ran; the read fails at its Parse, and the server skips the rest.
         await assert.rejects(
           query('selec count(*) from t where id = $1', [1]),
           (e: { code?: string }) => e.code === '42601',
         );
-        // What follows would otherwise run (and commit) on its own: refused, as in an aborted transaction.
+        // Refused here, as PostgreSQL refuses statements in an aborted transaction.
         await assert.rejects(
           query('insert into t (id, s) values ($1, $2)', [2, 'two']),
           (e: { code?: string }) => e.code === '25P02',
@@ -337,21 +337,87 @@ forEachDialect('deferred writes', (target) => {
       });
     });
 
-    it('fails a pipeline holding a value pg cannot send before sending any of it', async () => {
+    it('fails a pipeline holding a value pg cannot send before sending any of it, and refuses what follows', async () => {
       await onOwnClient(async (client) => {
         const query = (text: string, values: unknown[] = []) =>
           client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        const connection = (client as unknown as { connection: import('node:events').EventEmitter }).connection;
+        let answers = 0;
+        const count = () => answers++;
         const circular: { toPostgres?: () => unknown } = {};
         circular.toPostgres = () => circular;
         await query('begin');
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
         await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [2, circular]);
+        connection.on('readyForQuery', count);
         await assert.rejects(query('select count(*)::int as n from t where id > $1', [0]), /circular/);
+        connection.off('readyForQuery', count);
+        assert.equal(answers, 0, 'nothing of the pipeline, not even its begin, reached the server');
+        // The transaction never began on the server: this insert would run, and commit, on its own.
+        await assert.rejects(
+          query('insert into t (id, s) values ($1, $2)', [3, 'three']),
+          (e: { code?: string }) => e.code === '25P02',
+        );
         await assert.rejects(query('commit'), (e: { code?: string }) => e.code === '25P02');
         await query('rollback');
-        // The connection is whole: nothing of the pipeline reached the server, nothing stays.
         assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 0);
       });
+    });
+
+    it('sends a text of several commands after what is held, and a held write past the bound at once', async () => {
+      await onOwnClient(async (client) => {
+        const query = (text: string, values: unknown[] = []) =>
+          client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+        await query('begin');
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [1, 'one']);
+        // One Parse cannot take two commands: the held statements go first, then the text as it is.
+        await query("insert into t (id, s) values (2, 'two'); insert into t (id, s) values (3, 'three')");
+        assert.equal(client.held, 0);
+        // Values of about 2.5 MB: past what a connection holds, so sent at once with what is held.
+        await query(`insert into t (id, s) values ($1, $2) ${DEFER_MARK}`, [4, 'four']);
+        const rows = Array.from({ length: 500 }, (_, i) => [1000 + i, 'x'.repeat(5000)]);
+        const placeholders = rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+        const big = await query(`insert into t (id, s) values ${placeholders} ${DEFER_MARK}`, rows.flat());
+        assert.equal(big.command, 'INSERT', 'answered by the server, not held');
+        assert.equal(client.held, 0);
+        await query('commit');
+        assert.equal((await query('select count(*)::int as n from t')).rows[0]!.n, 504);
+      });
+    });
+
+    it('keeps a timed-out pipeline’s prepared statements known: the server still answers it after the caller', async () => {
+      const schema = (target.freshConfig() as { schema: string }).schema;
+      const client = new DeferringClient({ connectionString: pgUrl, query_timeout: 150 });
+      await client.connect();
+      const query = (text: string, values: unknown[] = []) =>
+        client.query(text, values) as unknown as Promise<{ rows: Array<Record<string, unknown>>; command: string }>;
+      try {
+        await query(`create schema ${schema}; set search_path = ${schema}`);
+        await query('create table t (id integer primary key, s text)');
+        const insert = `insert into t (id, s) values ($1, $2) ${DEFER_MARK}`;
+        const slow = 'select pg_sleep($1) as slept';
+        const read = 'select count(*)::int as n from t where id > $1';
+        // Seen once (sent unnamed): the next pipeline prepares the insert.
+        await query('begin');
+        await query(insert, [1, 'one']);
+        await query(read, [0]);
+        await query('rollback');
+        // The insert is prepared in a pipeline that outlives its caller's timeout.
+        await query('begin');
+        await query(insert, [2, 'two']);
+        await assert.rejects(query(slow, [0.5]), /timeout/);
+        // The server answers it later: wait for that (a statement queued behind it would time out too).
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        await query('rollback');
+        // Bound to its plan, not parsed again (that would fail: 42P05, already exists).
+        await query('begin');
+        await query(insert, [3, 'three']);
+        assert.equal((await query(read, [0])).rows[0]!.n, 1);
+        await query('commit');
+      } finally {
+        await query(`drop schema if exists ${schema} cascade`).catch(() => {});
+        await client.end();
+      }
     });
 
     it('prepares nothing on the server when told not to (PARLEY_DATABASE_PREPARE=0, for a pooler)', async () => {

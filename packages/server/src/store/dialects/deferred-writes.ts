@@ -13,7 +13,8 @@ import pg from 'pg';
  * transaction is rolled back as it would have been. A deferred statement
  * answers at once, with no row count: only writes whose caller reads nothing
  * of their answer may be marked. On SQLite (and outside a transaction) the
- * mark is an SQL comment and the statement runs at once.
+ * mark is an SQL comment and the statement runs at once, as does a marked
+ * statement past what a connection holds (HELD_MAX_BYTES).
  * A transaction's `begin` is held the same way, and the reading statement
  * that sends what is held goes with them: one pipeline of the extended
  * protocol (each statement parsed, or bound to its prepared plan, and run;
@@ -80,7 +81,7 @@ function run(client: pg.Client, text: string, values: unknown[] | undefined): Pr
     const done = (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => {
       if (error) {
         // A table changed under a prepared `select *` (another process migrated): prepare anew from now on.
-        if (name && (error as { code?: unknown }).code === '0A000') forgetNames(client);
+        if (name && REPREPARE.has(String((error as { code?: unknown }).code))) forgetNames(client);
         reject(error);
       }
       // Several statements in one message answer with one result each: the last is the caller's.
@@ -122,6 +123,7 @@ interface Connection {
   sync(): void;
   sendCopyFail(message: string): void;
   on(event: 'parseComplete', listener: () => void): void;
+  once(event: 'readyForQuery', listener: () => void): void;
   off(event: 'parseComplete', listener: () => void): void;
 }
 
@@ -146,6 +148,13 @@ class Pipeline {
   readonly #parsing: Array<string | undefined> = [];
   #connection: Connection | undefined;
   #rowError: Error | undefined;
+  /** Thrown while writing the pipeline: its answer, once the server has answered what went out. */
+  #failure: Error | undefined;
+  #answered = false;
+  readonly #detach = () => {
+    this.#connection?.off('parseComplete', this.#parsed);
+    this.#connection = undefined;
+  };
   readonly #parsed = () => {
     const name = this.#parsing.shift();
     const statement = name === undefined ? undefined : this.#named.get(name);
@@ -178,7 +187,10 @@ class Pipeline {
       return error instanceof Error ? error : new Error(String(error));
     }
     this.#connection = connection;
+    // Until this pipeline's ReadyForQuery, which comes after every answer to it (even once the
+    // caller was answered: an error, a timeout), each ParseComplete is one of its statements'.
     connection.on('parseComplete', this.#parsed);
+    connection.once('readyForQuery', this.#detach);
     const last = this.#statements.length - 1;
     connection.stream.cork?.();
     try {
@@ -193,8 +205,12 @@ class Pipeline {
         if (i === last) connection.describe({ type: 'P', name: '' });
         connection.execute({});
       });
-      connection.sync();
+    } catch (error) {
+      // Whole messages only went out (pg builds each before writing it): the server runs them, in
+      // the transaction, and answers at the Sync; the caller then gets this error, and rolls back.
+      this.#failure = error instanceof Error ? error : new Error(String(error));
     } finally {
+      connection.sync();
       connection.stream.uncork?.();
     }
     return null;
@@ -232,23 +248,27 @@ class Pipeline {
   handleCopyData(): void {}
 
   handleError(error: Error): void {
-    this.#done();
-    // A table changed under a prepared `select *` (another process migrated): prepare anew from now on.
-    if ((error as { code?: unknown }).code === '0A000') forgetNames(this.#client);
-    this.callback(error);
+    // A table changed under a prepared `select *` (another process migrated), or this connection's
+    // prepared statements are not what it believes: prepare anew from now on.
+    if (REPREPARE.has(String((error as { code?: unknown }).code))) forgetNames(this.#client);
+    this.#answer(error);
   }
 
   handleReadyForQuery(): void {
-    this.#done();
-    if (this.#rowError) this.callback(this.#rowError);
-    else this.callback(null, this._result);
+    const failure = this.#failure ?? this.#rowError;
+    if (failure) this.#answer(failure);
+    else this.#answer(null, this._result);
   }
 
-  #done(): void {
-    this.#connection?.off('parseComplete', this.#parsed);
-    this.#connection = undefined;
+  #answer(error: Error | null, result?: pg.QueryResult): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    this.callback(error, result);
   }
 }
+
+/** SQLSTATEs after which a connection's prepared statements are prepared anew (under new names). */
+const REPREPARE = new Set(['0A000', '42P05', '26000']);
 
 /** Sends `statements` as one pipeline; resolves with the last one's result. */
 function runAll(client: pg.Client, statements: readonly Statement[]): Promise<pg.QueryResult> {
@@ -327,6 +347,7 @@ function forgetNames(client: pg.Client): void {
     // Held too: sent in the message of the transaction's first statement, not in one of its own.
     state.inTransaction = true;
     state.held = [{ text, values }];
+    state.heldBytes = 0;
     state.atCommit = [];
     state.sent = false;
     state.failed = false;
@@ -337,14 +358,20 @@ function forgetNames(client: pg.Client): void {
     return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
   }
   if (state.inTransaction && text.endsWith(DEFER_MARK)) {
-    state.held.push({ text, values });
-    return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
+    const bytes = sizeOf(values);
+    if (state.heldBytes + bytes <= HELD_MAX_BYTES) {
+      state.held.push({ text, values });
+      state.heldBytes += bytes;
+      return Promise.resolve({ command: 'DEFERRED', rowCount: null, rows: [], fields: [], oid: 0 });
+    }
+    // Past the bound: sent now, with what is held, and its caller waits for it.
   }
   if (command === 'rollback') {
     const unsent = state.inTransaction && !state.sent;
     state.inTransaction = false;
     state.failed = false;
     state.held = [];
+    state.heldBytes = 0;
     state.atCommit = [];
     // Nothing of the transaction reached the server, not even its begin: nothing to roll back.
     if (unsent) return Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [], oid: 0 });
@@ -359,6 +386,10 @@ function forgetNames(client: pg.Client): void {
   if (state.held.length === 0) return run(this, text, values);
   const held = state.held;
   state.held = [];
+  state.heldBytes = 0;
+  // Several commands in one text cannot be parsed as one statement: what is held goes first, then the text.
+  if (values.length === 0 && text.includes(';'))
+    return watched(state, runAll(this, held)).then(() => run(this, text, undefined));
   // The statement goes in the same pipeline as what is held: one round trip, not two.
   held.push({ text, values });
   return watched(state, runAll(this, held));
@@ -368,6 +399,7 @@ function forgetNames(client: pg.Client): void {
 function sendHeld(client: pg.Client, state: Held): Promise<unknown> {
   const held = state.held;
   state.held = [];
+  state.heldBytes = 0;
   state.sent = true;
   return watched(state, runAll(client, held)).catch(() => undefined);
 }
@@ -385,10 +417,31 @@ function watched<T>(state: Held, sent: Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * How much a connection holds at most, in bytes of values: a catch-up's
+ * push of a few hundred entries fits whole; a transaction of large bodies
+ * is sent in pieces of about this size rather than buffered whole (a push
+ * may carry hundreds of bodies of up to 256 KiB).
+ */
+const HELD_MAX_BYTES = 2 * 1024 * 1024;
+
+/** About the bytes a statement's values take on the wire: text and bytes by length, the rest a few bytes each. */
+function sizeOf(values: readonly unknown[]): number {
+  let bytes = 0;
+  for (const v of values) {
+    if (typeof v === 'string') bytes += v.length;
+    else if (v instanceof Uint8Array) bytes += v.byteLength;
+    else bytes += 8;
+  }
+  return bytes;
+}
+
 /** Per connection: whether a transaction is open, and the statements held in it (until a read; until the commit). */
 interface Held {
   inTransaction: boolean;
   held: Statement[];
+  /** The bytes of the values held (sizeOf), bounded by HELD_MAX_BYTES. */
+  heldBytes: number;
   atCommit: Statement[];
   /** Something of the open transaction (its begin at least) went to the server. */
   sent: boolean;
@@ -399,7 +452,7 @@ const states = new WeakMap<pg.Client, Held>();
 function stateOf(client: pg.Client): Held {
   let state = states.get(client);
   if (!state) {
-    state = { inTransaction: false, held: [], atCommit: [], sent: false, failed: false };
+    state = { inTransaction: false, held: [], heldBytes: 0, atCommit: [], sent: false, failed: false };
     states.set(client, state);
   }
   return state;
