@@ -98,6 +98,15 @@ function markPostgres(): void {
   pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
     const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | null)?.text ?? '');
     mark(`pg<${statementLabel(text)}`);
+    // A query object pg queues as it is (the store's pipelines, deferred-writes.ts) is answered through its callback.
+    const submittable = args[0] as { submit?: unknown; callback?: (...result: unknown[]) => unknown } | null;
+    if (typeof submittable?.submit === 'function' && typeof submittable.callback === 'function') {
+      const answered = submittable.callback;
+      submittable.callback = (...result: unknown[]) => {
+        mark('pg>');
+        return answered(...result);
+      };
+    }
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === 'function') {
