@@ -36,6 +36,15 @@ if (out && process.env.PARLEY_IDLE_PROBE_QUERIES === '1') {
       queries.set(text, e);
       timeline.push([Math.round(t), Math.round(performance.now()), r?.rows?.length ?? 0, text.slice(0, 60)]);
     };
+    // A query object pg queues as it is (the store's pipelines, deferred-writes.ts) is answered through its callback.
+    const submittable = args[0] as { submit?: unknown; callback?: (error: unknown, r?: { rows?: unknown[] }) => void };
+    if (typeof submittable?.submit === 'function' && typeof submittable.callback === 'function') {
+      const answered = submittable.callback;
+      submittable.callback = (error: unknown, r?: { rows?: unknown[] }) => {
+        if (!error) record(r);
+        answered(error, r);
+      };
+    }
     const last = args.length - 1;
     if (typeof args[last] === 'function') {
       const callback = args[last] as (error: unknown, r: { rows?: unknown[] } | undefined) => void;
