@@ -186,7 +186,7 @@ describe('parseJson', () => {
     refuses('[1,{"a":"\ud800"}]', 'PARLEY_E_JSON_LONE_SURROGATE');
     refuses('{"a":{"b":1,"b":1}}', 'PARLEY_E_JSON_DUPLICATE_KEY');
     assert.deepEqual(parseJson('"\\\\ud800"'), '\\ud800'); // an escaped backslash, not a surrogate
-    const nested = (n: number) => '{"a":'.repeat(n - 1) + '[]' + '}'.repeat(n - 1);
+    const nested = (n: number) => `${'{"a":'.repeat(n - 1)}[]${'}'.repeat(n - 1)}`;
     assert.ok(parseJson(nested(64)));
     refuses(nested(65), 'PARLEY_E_JSON_DEPTH');
   });

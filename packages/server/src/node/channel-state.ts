@@ -36,6 +36,6 @@ export async function loadChannelState(store: Store, id: string): Promise<Channe
 }
 
 export function requireActive(row: ChannelRow | undefined, id: string): ChannelRow {
-  if (!row || row.state !== 'active') throw new ParleyError('PARLEY_E_UNKNOWN_CHANNEL', { channel: id });
+  if (row?.state !== 'active') throw new ParleyError('PARLEY_E_UNKNOWN_CHANNEL', { channel: id });
   return row;
 }

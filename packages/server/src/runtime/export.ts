@@ -19,7 +19,7 @@ export interface ExportOptions {
 export async function exportChannel(open: OpenNode, options: ExportOptions): Promise<Bundle> {
   const { store } = open;
   const row = await store.getChannel(options.channel);
-  if (!row || row.state !== 'active') throw new ParleyError('PARLEY_E_UNKNOWN_CHANNEL', { channel: options.channel });
+  if (row?.state !== 'active') throw new ParleyError('PARLEY_E_UNKNOWN_CHANNEL', { channel: options.channel });
   const charter = JSON.parse(row.charter) as SignedCharter['charter'];
   const keys: KeyTable = Object.fromEntries(
     charter.members.map((m) => [m.id, [{ key: m.key, fromSeq: 1, untilSeq: null }]]),
