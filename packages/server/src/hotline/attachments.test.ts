@@ -142,6 +142,62 @@ forEachDialect('attachments: storage and the rules of a send', (t) => {
     assert.equal((await wantedBlobs(cnDb, 'cn-jsd', cn.now())).length, 1);
   });
 
+  it('keeps a table of only the blobs it lacks: filled by entries, emptied by storing, mended when stale', async () => {
+    const { us, cn, channel, settle, configs } = await nodePair(t);
+    const usDb = databaseOf(us.store);
+    const cnDb = databaseOf(cn.store);
+    const wantedRows = async (db: typeof usDb) =>
+      (await db.selectFrom('attachment_wanted').select('sha256').orderBy('sha256').execute()).map((r) => r.sha256);
+    const a = await storeBlob(usDb, { bytes, name: 'track.pdf', contentType: 'application/pdf', now: us.now() });
+    const other = Buffer.from('second blob, never sent to cn');
+    const b = await storeBlob(usDb, { bytes: other, name: 'b.txt', contentType: 'text/plain', now: us.now() });
+    await submitMessage(us, channel, ann, compose([a]));
+    await submitMessage(us, channel, ann, compose([a, b]));
+    assert.deepEqual(await wantedRows(usDb), [], 'the author holds what it sent');
+    await settle();
+    assert.deepEqual(await wantedRows(cnDb), [a.sha256, b.sha256].sort());
+    assert.deepEqual(
+      (await wantedBlobs(cnDb, 'cn-jsd', cn.now())).map((w) => w.sha256).sort(),
+      [a.sha256, b.sha256].sort(),
+    );
+
+    // Storing a blob takes it out.
+    await storeBlob(cnDb, { bytes, name: 'track.pdf', contentType: 'application/pdf', now: cn.now() });
+    assert.deepEqual(await wantedRows(cnDb), [b.sha256]);
+    assert.deepEqual(
+      (await wantedBlobs(cnDb, 'cn-jsd', cn.now())).map((w) => w.sha256),
+      [b.sha256],
+    );
+
+    // Stale rows (a blob held, a hash no other member's entry names) are dropped when found.
+    const nobody = blobHash(Buffer.from('named by nobody'));
+    await cnDb
+      .insertInto('attachment_wanted')
+      .values([{ sha256: a.sha256 }, { sha256: nobody }])
+      .execute();
+    assert.deepEqual(
+      (await wantedBlobs(cnDb, 'cn-jsd', cn.now())).map((w) => w.sha256),
+      [b.sha256],
+    );
+    assert.deepEqual(await wantedRows(cnDb), [b.sha256]);
+
+    // A projection: rebuilt from the record and the blobs held, it says the same.
+    await cnDb.deleteFrom('attachment_wanted').execute();
+    await cn.store.rebuildProjections();
+    assert.deepEqual(await wantedRows(cnDb), [b.sha256]);
+
+    // A store made before the table (migration 0006) gets it filled from what it holds.
+    await cn.store.close();
+    const raw = t.raw(configs.cn);
+    await raw.schema.dropTable('attachment_wanted').execute();
+    await raw
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '0006-attachment-wanted' as never)
+      .execute();
+    const reopened = await t.open(configs.cn);
+    assert.deepEqual(await wantedRows(databaseOf(reopened)), [b.sha256]);
+  });
+
   it('attaches files for the CLI by extension, refusing HTML', async () => {
     const { us } = await nodePair(t);
     const pdf = join(dir, 'track.pdf');

@@ -68,13 +68,18 @@ export async function storeBlob(
   return described;
 }
 
-/** Inserts a verified blob; a blob already held is left as it is. */
+/**
+ * Inserts a verified blob; a blob already held is left as it is. It is no
+ * longer wanted (were the process to stop between the two, wantedBlobs drops
+ * the row when it finds the blob held).
+ */
 async function insertBlob(db: Kysely<Database>, a: Attachment, bytes: Uint8Array, now: string): Promise<void> {
   await db
     .insertInto('attachments')
     .values({ sha256: a.sha256, name: a.name, content_type: a.contentType, size: a.size, bytes, created_at: now })
     .onConflict((oc) => oc.column('sha256').doNothing())
     .execute();
+  await db.deleteFrom('attachment_wanted').where('sha256', '=', a.sha256).execute();
 }
 
 /** The description of a stored blob, or undefined. */
@@ -223,38 +228,43 @@ export interface WantedBlob extends AttachmentRef {
 /**
  * Blobs named by other members' entries that this node does not hold, never
  * refused, and due (no attempt yet, or the next attempt's time has come).
+ * Read from attachment_wanted, which holds only what is missing, so the work
+ * does not grow with the attachments held (migration 0006). A row found stale
+ * (the blob held, or named by none of the others' entries) is dropped.
  */
 export async function wantedBlobs(db: Kysely<Database>, self: string, now: string, limit = 16): Promise<WantedBlob[]> {
-  const rows = await db
-    .selectFrom('attachment_refs as r')
-    .leftJoin('attachments as a', 'a.sha256', 'r.sha256')
-    .leftJoin('attachment_fetches as f', 'f.sha256', 'r.sha256')
-    .select([
-      'r.sha256',
-      'r.channel',
-      'r.entry_id',
-      'r.author',
-      'r.seq',
-      'r.name',
-      'r.content_type',
-      'r.size',
-      'f.attempts',
-    ])
-    .where('r.author', '<>', self)
-    .where('a.sha256', 'is', null)
+  const due = await db
+    .selectFrom('attachment_wanted as w')
+    .leftJoin('attachments as a', 'a.sha256', 'w.sha256')
+    .leftJoin('attachment_fetches as f', 'f.sha256', 'w.sha256')
+    .select(['w.sha256', 'a.sha256 as held', 'f.attempts'])
     .where('f.refused_at', 'is', null)
     .where((eb) => eb.or([eb('f.next_at', 'is', null), eb('f.next_at', '<=', now)]))
-    .orderBy('r.channel')
-    .orderBy('r.entry_id')
+    .orderBy('w.sha256')
     .limit(limit * 4)
     .execute();
-  const seen = new Set<string>();
   const out: WantedBlob[] = [];
-  for (const r of rows) {
-    if (seen.has(r.sha256) || out.length >= limit) continue;
-    seen.add(r.sha256);
+  const stale: string[] = [];
+  for (const w of due) {
+    if (out.length >= limit) break;
+    const r =
+      w.held === null
+        ? await db
+            .selectFrom('attachment_refs')
+            .select(['channel', 'entry_id', 'author', 'seq', 'name', 'content_type', 'size'])
+            .where('sha256', '=', w.sha256)
+            .where('author', '<>', self)
+            .orderBy('channel')
+            .orderBy('entry_id')
+            .limit(1)
+            .executeTakeFirst()
+        : undefined;
+    if (!r) {
+      stale.push(w.sha256);
+      continue;
+    }
     out.push({
-      sha256: r.sha256,
+      sha256: w.sha256,
       channel: r.channel,
       entryId: r.entry_id,
       author: r.author,
@@ -262,9 +272,29 @@ export async function wantedBlobs(db: Kysely<Database>, self: string, now: strin
       name: r.name,
       contentType: r.content_type,
       size: r.size,
-      attempts: r.attempts ?? 0,
+      attempts: w.attempts ?? 0,
       variants: [{ name: r.name, contentType: r.content_type, size: r.size }],
     });
+  }
+  if (stale.length > 0) {
+    // Checked again as it is deleted: an entry naming the hash may have come in since it was read.
+    await db
+      .deleteFrom('attachment_wanted as w')
+      .where('w.sha256', 'in', stale)
+      .where(({ or, not, exists, selectFrom }) =>
+        or([
+          exists(selectFrom('attachments as a').select('a.sha256').whereRef('a.sha256', '=', 'w.sha256')),
+          not(
+            exists(
+              selectFrom('attachment_refs as r')
+                .select('r.sha256')
+                .whereRef('r.sha256', '=', 'w.sha256')
+                .where('r.author', '<>', self),
+            ),
+          ),
+        ]),
+      )
+      .execute();
   }
   if (out.length === 0) return out;
   // Every entry's description of each hash, not only the first one's (a member may describe another's blob

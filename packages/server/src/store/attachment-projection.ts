@@ -5,13 +5,15 @@ import { deferred } from './dialects/deferred-writes.js';
 import { chunks } from './entry-rows.js';
 import type { ProjectedEntry } from './projections.js';
 
-/** The attachments' projection table, emptied and replayed by rebuildProjections. */
-export const attachmentProjectionTables = ['attachment_refs'] as const;
+/** The attachments' projection tables, emptied and replayed by rebuildProjections. */
+export const attachmentProjectionTables = ['attachment_refs', 'attachment_wanted'] as const;
 
 /**
  * Projects the attachments each entry names (`body.attachments` of a message
  * or an incident report, already checked against the schema) into
- * attachment_refs. Inserts are idempotent, so any order or replay agrees.
+ * attachment_refs, and those of them this node does not hold into
+ * attachment_wanted (storing a blob takes it out: hotline/attachments.ts).
+ * Inserts are idempotent, so any order or replay agrees.
  */
 export async function projectAttachments(db: Kysely<Database>, entries: readonly ProjectedEntry[]): Promise<void> {
   const rows = entries.flatMap(refRows);
@@ -22,6 +24,30 @@ export async function projectAttachments(db: Kysely<Database>, entries: readonly
         .values(batch)
         .onConflict((oc) => oc.columns(['channel', 'entry_id', 'sha256']).doNothing()),
     ).execute();
+  }
+  const byChannel = new Map<string, Set<string>>();
+  for (const r of rows) byChannel.set(r.channel, (byChannel.get(r.channel) ?? new Set()).add(r.entry_id));
+  for (const [channel, ids] of byChannel) {
+    for (const batch of chunks([...ids])) {
+      // The refs just inserted (found by their primary key), less the blobs held.
+      await deferred(
+        db
+          .insertInto('attachment_wanted')
+          .columns(['sha256'])
+          .expression(
+            db
+              .selectFrom('attachment_refs as r')
+              .select('r.sha256')
+              .distinct()
+              .where('r.channel', '=', channel)
+              .where('r.entry_id', 'in', batch)
+              .where(({ not, exists, selectFrom }) =>
+                not(exists(selectFrom('attachments as a').select('a.sha256').whereRef('a.sha256', '=', 'r.sha256'))),
+              ),
+          )
+          .onConflict((oc) => oc.column('sha256').doNothing()),
+      ).execute();
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 export interface AttachmentTables {
   attachment_refs: AttachmentRefsTable;
   attachment_fetches: AttachmentFetchesTable;
+  attachment_wanted: AttachmentWantedTable;
 }
 
 /** One attachment named by one entry (projection of the record). */
@@ -24,4 +25,9 @@ export interface AttachmentFetchesTable {
   next_at: string;
   last_error: string | null;
   refused_at: string | null;
+}
+
+/** A blob some entry names that this node does not hold (projection, migration 0006). */
+export interface AttachmentWantedTable {
+  sha256: string;
 }

@@ -20,7 +20,14 @@ forEachDialect('store basics', (t) => {
       .execute();
     assert.deepEqual(
       applied.map((r) => (r as { name: string }).name),
-      ['0001-initial', '0002-accounts', '0003-hotline', '0004-attachments', '0005-message-serials'],
+      [
+        '0001-initial',
+        '0002-accounts',
+        '0003-hotline',
+        '0004-attachments',
+        '0005-message-serials',
+        '0006-attachment-wanted',
+      ],
     );
     assert.deepEqual(await b.listPeers(), []);
   });

@@ -6,6 +6,7 @@ import { accounts } from './0002-accounts.js';
 import { hotline } from './0003-hotline.js';
 import { attachments } from './0004-attachments.js';
 import { messageSerials } from './0005-message-serials.js';
+import { attachmentWanted } from './0006-attachment-wanted.js';
 
 /** Every migration, by number. Append only: an applied migration is never edited. */
 function migrations(caps: Capabilities): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(caps: Capabilities): Record<string, Migration> {
     '0003-hotline': hotline(),
     '0004-attachments': attachments(),
     '0005-message-serials': messageSerials(),
+    '0006-attachment-wanted': attachmentWanted(),
   };
 }
 
