@@ -118,15 +118,20 @@ export async function feedEntriesOfTypes(
   return rows.map(toStoredRow);
 }
 
+/**
+ * A channel's entries of one type, by author and seq. Sorted here, not by the
+ * database: asked for that order, SQLite walked the whole channel in it (the
+ * primary key) and filtered by type, 80 ms for 100,000 entries at every
+ * start; unordered, it reads the type's own index (`entries_by_type`).
+ */
 export async function entriesOfType(db: Kysely<Database>, channel: string, type: string): Promise<StoredEntryRow[]> {
   const rows = await db
     .selectFrom('entries')
     .selectAll()
     .where('channel', '=', channel)
     .where('type', '=', type)
-    .orderBy('author')
-    .orderBy('seq')
     .execute();
+  rows.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq));
   return rows.map(toStoredRow);
 }
 

@@ -90,6 +90,27 @@ forEachDialect('store appends', (t) => {
     assert.deepEqual(await store.heads(channel), { 'cn-jsd': headOf(other[0]!), 'us-js': headOf(feed[4]!) });
   });
 
+  it("lists a channel's entries of one type by author and seq, whatever order they were stored in", async () => {
+    const store = await withChannel();
+    const kind = (seq: number) => ({ type: seq % 2 ? 'message' : 'receipt', body: seq % 2 ? messageBody(seq) : {} });
+    const us = signFeed('us-js', 6, undefined, kind);
+    const jp = signFeed('jp-jso', 4, undefined, kind);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us.slice(0, 3)), storedAt);
+    await store.appendEntries(channel, 'jp-jso', accept('jp-jso', jp), storedAt);
+    await store.appendEntries(channel, 'us-js', accept('us-js', us.slice(3), headOf(us[2]!)), storedAt);
+    assert.deepEqual(
+      (await store.entriesOfType(channel, 'message')).map((r) => [r.author, r.seq]),
+      [
+        ['jp-jso', 1],
+        ['jp-jso', 3],
+        ['us-js', 1],
+        ['us-js', 3],
+        ['us-js', 5],
+      ],
+    );
+    assert.deepEqual(await store.entriesOfType(channel, 'key-rotate'), []);
+  });
+
   it("a batch with its receipt: one transaction, answering with every feed's head as it left them", async () => {
     const store = await withChannel();
     const jp = signFeed('jp-jso', 2);
