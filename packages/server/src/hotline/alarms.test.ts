@@ -6,6 +6,7 @@ import type { AlarmRow } from '../store/store.js';
 import { minute, nodePair } from './_util.js';
 import { acknowledge } from './acknowledge.js';
 import { HandlingAlarms, handlingAlarmKind, planAlarms } from './alarms.js';
+import { databaseOf } from './hotline-db.js';
 import type { OverdueMessage } from './message-status.js';
 import { submitMessage } from './send-message.js';
 
@@ -152,6 +153,55 @@ forEachDialect('handling-target alarms', (t) => {
     await p.settle();
     assert.deepEqual(await us.check(), { raised: 0, cleared: 1 });
     assert.deepEqual([await handling(p.us), await handling(p.cn)], [[], []]);
+  });
+
+  it('settles what every recipient answered past its target, and reads settled messages no more', async () => {
+    const p = await nodePair(t, { FLASH: 10, IMMEDIATE: 10, PRIORITY: 10, ROUTINE: 10 });
+    const ann = { user: 'ann', roles: ['operator' as const] };
+    const send = async (subject: string) => {
+      const m = await submitMessage(p.us, p.channel, ann, {
+        precedence: 'ROUTINE',
+        subject,
+        text: 'x',
+        language: 'en',
+        marking: 'UNCLASSIFIED',
+        attachments: [],
+      });
+      return (m as { id: string }).id;
+    };
+    const answered = await send('answered in time');
+    const late = await send('answered late');
+    await p.settle();
+    await acknowledge(p.cn, p.channel, answered, { user: 'duty', roles: ['operator'] });
+    const cn = new HandlingAlarms(p.cn, { log });
+    const settledAt = async () =>
+      (
+        await databaseOf(p.cn.store).selectFrom('messages').select(['id', 'settled']).where('settled', '=', 1).execute()
+      ).map((r) => r.id);
+
+    p.clock.advance(11 * minute);
+    const fresh = await send('answered, not yet due');
+    await p.settle();
+    await acknowledge(p.cn, p.channel, fresh, { user: 'duty', roles: ['operator'] });
+    assert.deepEqual(await cn.check(), { raised: 1, cleared: 0 }, 'the late one is overdue');
+    assert.deepEqual(await settledAt(), [answered], 'past its target and answered: settled; not yet due: not');
+
+    await acknowledge(p.cn, p.channel, late, { user: 'duty', roles: ['operator'] });
+    assert.deepEqual(await cn.check(), { raised: 0, cleared: 1 });
+    assert.deepEqual((await settledAt()).sort(), [answered, late].sort());
+
+    // A settled message is not read again: marked so by hand although unanswered, it raises nothing.
+    const unanswered = await send('never answered');
+    await p.settle();
+    await databaseOf(p.cn.store).updateTable('messages').set({ settled: 1 }).where('id', '=', unanswered).execute();
+    p.clock.advance(11 * minute);
+    assert.deepEqual(await cn.check(), { raised: 0, cleared: 0 });
+
+    // A cache: a rebuild forgets it, and the next check marks the same again.
+    await p.cn.store.rebuildProjections();
+    assert.deepEqual(await settledAt(), []);
+    assert.deepEqual(await cn.check(), { raised: 1, cleared: 0 }, 'the unanswered one is found again');
+    assert.deepEqual((await settledAt()).sort(), [answered, late, fresh].sort(), 'fresh is past its target now');
   });
 
   it('checks as answers arrive once started', async () => {

@@ -4,7 +4,7 @@ import type { AppendedEvent } from '../node/events.js';
 import type { ParleyNode } from '../node/node.js';
 import type { AlarmRow } from '../store/store.js';
 import { dtg } from './dtg.js';
-import { type OverdueMessage, overdue } from './message-status.js';
+import { type OverdueMessage, overdue, settle } from './message-status.js';
 
 export const handlingAlarmKind = 'handling-target';
 
@@ -140,8 +140,15 @@ export class HandlingAlarms {
     const { store } = this.#node;
     const now = this.#node.clock.now();
     const byChannel = new Map<string, OverdueMessage[]>();
-    for (const row of await store.listChannels())
-      if (row.state === 'active') byChannel.set(row.id, await overdue(store, row.id, now));
+    for (const row of await store.listChannels()) {
+      if (row.state !== 'active') continue;
+      // Settling only spares later checks their reading: a store refusing writes (read-only, full) still gets its alarms.
+      await settle(store, row.id, now).catch((error: unknown) => {
+        if (!isParleyError(error, 'PARLEY_E_UNKNOWN_CHANNEL'))
+          this.#o.log.warn({ err: String(error) }, 'handling check: settling answered messages failed');
+      });
+      byChannel.set(row.id, await overdue(store, row.id, now));
+    }
     const { raise, clear } = planAlarms(this.#node.party, byChannel, await store.openAlarms());
     const at = this.#node.now();
     for (const a of raise) {

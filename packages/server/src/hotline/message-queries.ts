@@ -1,5 +1,5 @@
 import type { Precedence } from '@parley/contract';
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, MessagesTable } from '../store/database.js';
 import type { HeadAdvancesTable, MessageAnswersTable } from '../store/hotline-tables.js';
 
@@ -46,43 +46,72 @@ export function firstCover(
     .executeTakeFirst();
 }
 
+/** How many of `members` other than its author answered the message (a correlated subquery on `messages`). */
+function answeredBy(eb: ExpressionBuilder<Database & { m: MessagesTable }, 'm'>, members: readonly string[]) {
+  return eb
+    .selectFrom('message_answers as a')
+    .select((sub) => sub.fn.count<number>('a.party').distinct().as('n'))
+    .whereRef('a.channel', '=', 'm.channel')
+    .whereRef('a.message_id', '=', 'm.id')
+    .whereRef('a.party', '<>', 'm.author')
+    .where('a.party', 'in', members);
+}
+
 /**
  * Messages older than the cutoff of their precedence (so past their handling
  * target) that fewer than all their recipients (the other members) answered,
- * oldest first.
+ * oldest first. Settled messages are not read (see settleAnswered): one
+ * indexed range per precedence, whatever the channel held before.
  */
-export function unansweredBefore(
+export async function unansweredBefore(
   db: Kysely<Database>,
   channel: string,
   cutoffs: Readonly<Record<Precedence, string>>,
   members: readonly string[],
 ): Promise<MessageRow[]> {
-  return db
-    .selectFrom('messages as m')
-    .selectAll('m')
-    .where('m.channel', '=', channel)
-    .where((eb) =>
-      eb.or(
-        Object.entries(cutoffs).map(([precedence, cutoff]) =>
-          eb.and([eb('m.precedence', '=', precedence), eb('m.time', '<', cutoff)]),
-        ),
-      ),
-    )
-    .where((eb) =>
-      eb(
-        eb
-          .selectFrom('message_answers as a')
-          .select((sub) => sub.fn.count<number>('a.party').distinct().as('n'))
-          .whereRef('a.channel', '=', 'm.channel')
-          .whereRef('a.message_id', '=', 'm.id')
-          .whereRef('a.party', '<>', 'm.author')
-          .where('a.party', 'in', members),
-        '<',
-        members.length - 1,
-      ),
-    )
-    .orderBy('m.time')
-    .orderBy('m.author')
-    .orderBy('m.seq')
-    .execute();
+  const rows: MessageRow[] = [];
+  for (const [precedence, cutoff] of Object.entries(cutoffs)) {
+    rows.push(
+      ...(await db
+        .selectFrom('messages as m')
+        .selectAll('m')
+        .where('m.channel', '=', channel)
+        .where('m.precedence', '=', precedence)
+        .where('m.settled', '=', 0)
+        .where('m.time', '<', cutoff)
+        .where((eb) => eb(answeredBy(eb, members), '<', members.length - 1))
+        .execute()),
+    );
+  }
+  return rows.sort((a, b) => cmp(a.time, b.time) || cmp(a.author, b.author) || a.seq - b.seq);
 }
+
+/**
+ * Marks settled the messages past their handling target that every recipient
+ * has answered: answers are entries, never taken back, so such a message is
+ * never overdue again, and unansweredBefore reads it no more. Returns how
+ * many it marked.
+ */
+export async function settleAnswered(
+  db: Kysely<Database>,
+  channel: string,
+  cutoffs: Readonly<Record<Precedence, string>>,
+  members: readonly string[],
+): Promise<number> {
+  let settled = 0;
+  for (const [precedence, cutoff] of Object.entries(cutoffs)) {
+    const result = await db
+      .updateTable('messages as m')
+      .set({ settled: 1 })
+      .where('m.channel', '=', channel)
+      .where('m.precedence', '=', precedence)
+      .where('m.settled', '=', 0)
+      .where('m.time', '<', cutoff)
+      .where((eb) => eb(answeredBy(eb, members), '>=', members.length - 1))
+      .executeTakeFirst();
+    settled += Number(result.numUpdatedRows);
+  }
+  return settled;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -9,6 +9,7 @@ import {
   firstCover,
   type MessageRow,
   messageRows,
+  settleAnswered,
   unansweredBefore,
 } from './message-queries.js';
 
@@ -170,14 +171,28 @@ export async function messageStatuses(
   return out;
 }
 
+/** Per precedence, the time before which a message sent is past its handling target at `now`. */
+function cutoffsAt(charter: Charter, now: number): Record<Precedence, string> {
+  return Object.fromEntries(
+    precedences.map((p) => [p, new Date(now - charter.handlingTargets[p] * 60_000).toISOString()]),
+  ) as Record<Precedence, string>;
+}
+
+/**
+ * Marks settled the channel's messages past their handling target at `now`
+ * that every recipient answered, so that `overdue` reads them no more (the
+ * handling check calls it before `overdue`). Returns how many it marked.
+ */
+export async function settle(store: Store, channel: string, now: number): Promise<number> {
+  const { charter, members } = await activeChannel(store, channel);
+  return settleAnswered(databaseOf(store), channel, cutoffsAt(charter, now), members);
+}
+
 /** Every message of the channel past its handling target at `now` that some recipient has not answered, oldest first. */
 export async function overdue(store: Store, channel: string, now: number): Promise<OverdueMessage[]> {
   const { charter, members } = await activeChannel(store, channel);
   const db = databaseOf(store);
-  const cutoffs = Object.fromEntries(
-    precedences.map((p) => [p, new Date(now - charter.handlingTargets[p] * 60_000).toISOString()]),
-  ) as Record<Precedence, string>;
-  const rows = await unansweredBefore(db, channel, cutoffs, members);
+  const rows = await unansweredBefore(db, channel, cutoffsAt(charter, now), members);
   const answered = new Set<string>();
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);

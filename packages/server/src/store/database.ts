@@ -123,6 +123,12 @@ export interface MessagesTable {
   subject: string;
   serial: number;
   language: string;
+  /**
+   * 1 once, past its handling target, every other member has answered it: the
+   * handling check reads it no more (migration 0007). A cache kept by that
+   * check, 0 again after a rebuild until the check next runs.
+   */
+  settled: Generated<number>;
 }
 
 /** Console users. `roles` is a JSON array of role names; `disabled` is 0 or 1. */

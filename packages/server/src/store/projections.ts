@@ -89,7 +89,7 @@ const insertRefs = new Prepared(
   8,
 );
 
-type MessageRow = Required<Insertable<MessagesTable>>;
+type MessageRow = Required<Omit<Insertable<MessagesTable>, 'settled'>>;
 
 const insertMessages = new Prepared(
   (db, rows: readonly MessageRow[]) =>

@@ -27,6 +27,7 @@ forEachDialect('store basics', (t) => {
         '0004-attachments',
         '0005-message-serials',
         '0006-attachment-wanted',
+        '0007-message-settled',
       ],
     );
     assert.deepEqual(await b.listPeers(), []);

@@ -7,6 +7,7 @@ import { hotline } from './0003-hotline.js';
 import { attachments } from './0004-attachments.js';
 import { messageSerials } from './0005-message-serials.js';
 import { attachmentWanted } from './0006-attachment-wanted.js';
+import { messageSettled } from './0007-message-settled.js';
 
 /** Every migration, by number. Append only: an applied migration is never edited. */
 function migrations(caps: Capabilities): Record<string, Migration> {
@@ -17,6 +18,7 @@ function migrations(caps: Capabilities): Record<string, Migration> {
     '0004-attachments': attachments(),
     '0005-message-serials': messageSerials(),
     '0006-attachment-wanted': attachmentWanted(),
+    '0007-message-settled': messageSettled(),
   };
 }
 
