@@ -229,8 +229,8 @@ export interface WantedBlob extends AttachmentRef {
  * Blobs named by other members' entries that this node does not hold, never
  * refused, and due (no attempt yet, or the next attempt's time has come).
  * Read from attachment_wanted, which holds only what is missing, so the work
- * does not grow with the attachments held (migration 0006). A row found stale
- * (the blob held, or named by none of the others' entries) is dropped.
+ * does not grow with the attachments held (migration 0006). A row found held
+ * is dropped; one only this node's own entries name is not read.
  */
 export async function wantedBlobs(db: Kysely<Database>, self: string, now: string, limit = 16): Promise<WantedBlob[]> {
   const due = await db
@@ -238,31 +238,39 @@ export async function wantedBlobs(db: Kysely<Database>, self: string, now: strin
     .leftJoin('attachments as a', 'a.sha256', 'w.sha256')
     .leftJoin('attachment_fetches as f', 'f.sha256', 'w.sha256')
     .select(['w.sha256', 'a.sha256 as held', 'f.attempts'])
+    // A hash only this node's entries name is left alone (and never dropped: deleting it
+    // could race an append of another member's entry naming it, on another connection).
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('attachment_refs as r')
+          .select('r.sha256')
+          .whereRef('r.sha256', '=', 'w.sha256')
+          .where('r.author', '<>', self),
+      ),
+    )
     .where('f.refused_at', 'is', null)
     .where((eb) => eb.or([eb('f.next_at', 'is', null), eb('f.next_at', '<=', now)]))
     .orderBy('w.sha256')
     .limit(limit * 4)
     .execute();
   const out: WantedBlob[] = [];
-  const stale: string[] = [];
+  const held: string[] = [];
   for (const w of due) {
     if (out.length >= limit) break;
-    const r =
-      w.held === null
-        ? await db
-            .selectFrom('attachment_refs')
-            .select(['channel', 'entry_id', 'author', 'seq', 'name', 'content_type', 'size'])
-            .where('sha256', '=', w.sha256)
-            .where('author', '<>', self)
-            .orderBy('channel')
-            .orderBy('entry_id')
-            .limit(1)
-            .executeTakeFirst()
-        : undefined;
-    if (!r) {
-      stale.push(w.sha256);
+    if (w.held !== null) {
+      held.push(w.sha256);
       continue;
     }
+    const r = await db
+      .selectFrom('attachment_refs')
+      .select(['channel', 'entry_id', 'author', 'seq', 'name', 'content_type', 'size'])
+      .where('sha256', '=', w.sha256)
+      .where('author', '<>', self)
+      .orderBy('channel')
+      .orderBy('entry_id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!r) continue; // no longer named by another member (a rebuild under way): asked again next time
     out.push({
       sha256: w.sha256,
       channel: r.channel,
@@ -276,26 +284,8 @@ export async function wantedBlobs(db: Kysely<Database>, self: string, now: strin
       variants: [{ name: r.name, contentType: r.content_type, size: r.size }],
     });
   }
-  if (stale.length > 0) {
-    // Checked again as it is deleted: an entry naming the hash may have come in since it was read.
-    await db
-      .deleteFrom('attachment_wanted as w')
-      .where('w.sha256', 'in', stale)
-      .where(({ or, not, exists, selectFrom }) =>
-        or([
-          exists(selectFrom('attachments as a').select('a.sha256').whereRef('a.sha256', '=', 'w.sha256')),
-          not(
-            exists(
-              selectFrom('attachment_refs as r')
-                .select('r.sha256')
-                .whereRef('r.sha256', '=', 'w.sha256')
-                .where('r.author', '<>', self),
-            ),
-          ),
-        ]),
-      )
-      .execute();
-  }
+  // Held since (stored by a process that stopped before taking the row out): no longer wanted.
+  if (held.length > 0) await db.deleteFrom('attachment_wanted').where('sha256', 'in', held).execute();
   if (out.length === 0) return out;
   // Every entry's description of each hash, not only the first one's (a member may describe another's blob
   // wrongly): one row per distinct (type, size), however many entries name the hash.

@@ -98,18 +98,39 @@ export async function settleAnswered(
   cutoffs: Readonly<Record<Precedence, string>>,
   members: readonly string[],
 ): Promise<number> {
-  let settled = 0;
+  // Read first, written only when there is something to mark: most checks find nothing, and a
+  // write every 5 s would take SQLite's write lock (waiting on another process that holds it).
+  const byAuthor = new Map<string, number[]>();
   for (const [precedence, cutoff] of Object.entries(cutoffs)) {
-    const result = await db
-      .updateTable('messages as m')
-      .set({ settled: 1 })
+    const rows = await db
+      .selectFrom('messages as m')
+      .select(['m.author', 'm.seq'])
       .where('m.channel', '=', channel)
       .where('m.precedence', '=', precedence)
       .where('m.settled', '=', 0)
       .where('m.time', '<', cutoff)
       .where((eb) => eb(answeredBy(eb, members), '>=', members.length - 1))
-      .executeTakeFirst();
-    settled += Number(result.numUpdatedRows);
+      .execute();
+    for (const r of rows) {
+      const seqs = byAuthor.get(r.author) ?? [];
+      seqs.push(r.seq);
+      byAuthor.set(r.author, seqs);
+    }
+  }
+  let settled = 0;
+  // By the primary key (channel, author, seq).
+  for (const [author, seqs] of byAuthor) {
+    for (let i = 0; i < seqs.length; i += 500) {
+      const batch = seqs.slice(i, i + 500);
+      await db
+        .updateTable('messages')
+        .set({ settled: 1 })
+        .where('channel', '=', channel)
+        .where('author', '=', author)
+        .where('seq', 'in', batch)
+        .execute();
+      settled += batch.length;
+    }
   }
   return settled;
 }

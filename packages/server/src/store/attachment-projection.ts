@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { AttachmentRefsTable } from './attachment-tables.js';
 import type { Database } from './database.js';
 import { deferred } from './dialects/deferred-writes.js';
@@ -25,29 +25,21 @@ export async function projectAttachments(db: Kysely<Database>, entries: readonly
         .onConflict((oc) => oc.columns(['channel', 'entry_id', 'sha256']).doNothing()),
     ).execute();
   }
-  const byChannel = new Map<string, Set<string>>();
-  for (const r of rows) byChannel.set(r.channel, (byChannel.get(r.channel) ?? new Set()).add(r.entry_id));
-  for (const [channel, ids] of byChannel) {
-    for (const batch of chunks([...ids])) {
-      // The refs just inserted (found by their primary key), less the blobs held.
-      await deferred(
-        db
-          .insertInto('attachment_wanted')
-          .columns(['sha256'])
-          .expression(
-            db
-              .selectFrom('attachment_refs as r')
-              .select('r.sha256')
-              .distinct()
-              .where('r.channel', '=', channel)
-              .where('r.entry_id', 'in', batch)
-              .where(({ not, exists, selectFrom }) =>
-                not(exists(selectFrom('attachments as a').select('a.sha256').whereRef('a.sha256', '=', 'r.sha256'))),
-              ),
-          )
-          .onConflict((oc) => oc.column('sha256').doNothing()),
-      ).execute();
-    }
+  // The hashes named, less the blobs held, in one order: two transactions adding the same
+  // hashes on PostgreSQL take their keys in the same order and cannot deadlock.
+  const hashes = [...new Set(rows.map((r) => r.sha256))].sort();
+  for (const batch of chunks(hashes)) {
+    const named = sql.join(batch.map((h) => sql`(${h})`));
+    await deferred(
+      db
+        .insertInto('attachment_wanted')
+        .columns(['sha256'])
+        .expression(
+          sql<{ sha256: string }>`select v.column1 from (values ${named}) as v
+            where not exists (select 1 from attachments a where a.sha256 = v.column1) order by v.column1`,
+        )
+        .onConflict((oc) => oc.column('sha256').doNothing()),
+    ).execute();
   }
 }
 
